@@ -1,0 +1,1 @@
+"""Sub-commands of the ``mlops-kit`` CLI, one module each (imported lazily)."""

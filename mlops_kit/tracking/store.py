@@ -1,0 +1,177 @@
+"""Where runs and models are stored: the tracking URI and the MLflow client.
+
+The default store is an embedded SQLite database in a folder the user can
+see: ``$MLOPS_KIT_HOME/mlruns.db`` or, when ``MLOPS_KIT_HOME`` is unset,
+``./mlruns.db`` in the current directory, with artifacts in ``mlartifacts/``
+beside it. Setting ``MLFLOW_TRACKING_URI`` (a tracking server backed by
+PostgreSQL, for a team) overrides the default. MLflow's file store is
+deprecated upstream and is never used by default.
+
+Examples
+--------
+>>> import os, tempfile
+>>> home = tempfile.mkdtemp()
+>>> resolve_tracking_uri(home=home).endswith("/mlruns.db")
+True
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mlops_kit.errors import InputError, StoreUnreachableError
+
+__all__ = [
+    "DB_NAME",
+    "ARTIFACTS_DIR",
+    "resolve_tracking_uri",
+    "artifact_root",
+    "get_client",
+    "ensure_experiment",
+    "use_store",
+]
+
+DB_NAME = "mlruns.db"
+ARTIFACTS_DIR = "mlartifacts"
+
+
+def _home(home=None) -> Path:
+    base = home if home is not None else os.environ.get("MLOPS_KIT_HOME") or os.getcwd()
+    return Path(base).expanduser().resolve()
+
+
+def resolve_tracking_uri(tracking_uri: str | None = None, home=None) -> str:
+    """Return the tracking URI to use.
+
+    Order: the ``tracking_uri`` argument, then ``MLFLOW_TRACKING_URI``, then
+    ``sqlite:///<MLOPS_KIT_HOME or cwd>/mlruns.db``.
+
+    Parameters
+    ----------
+    tracking_uri : str, optional
+        An explicit MLflow tracking URI.
+    home : str or Path, optional
+        Folder for the default SQLite store (overrides ``MLOPS_KIT_HOME``).
+
+    Examples
+    --------
+    >>> resolve_tracking_uri("sqlite:////tmp/x/mlruns.db")
+    'sqlite:////tmp/x/mlruns.db'
+    """
+    if tracking_uri is not None:
+        if not isinstance(tracking_uri, str) or not tracking_uri.strip():
+            raise InputError.invalid(
+                "tracking_uri", tracking_uri, "a non-empty MLflow tracking URI string"
+            )
+        return tracking_uri
+    env = os.environ.get("MLFLOW_TRACKING_URI")
+    if env:
+        return env
+    folder = _home(home)
+    return f"sqlite:///{folder / DB_NAME}"
+
+
+def artifact_root(tracking_uri: str) -> str | None:
+    """Return the artifact folder for new experiments of a local SQLite store.
+
+    For a ``sqlite:///`` URI the artifacts live in ``mlartifacts/`` beside the
+    database file, so that store and artifacts move together. For any other
+    URI MLflow's own default is kept (``None``).
+
+    Examples
+    --------
+    >>> artifact_root("sqlite:////data/mlruns.db")
+    'file:///data/mlartifacts'
+    >>> artifact_root("http://127.0.0.1:5000") is None
+    True
+    """
+    if tracking_uri.startswith("sqlite:///"):
+        db_path = Path(tracking_uri[len("sqlite:///") :])
+        return (db_path.parent / ARTIFACTS_DIR).resolve().as_uri()
+    return None
+
+
+def _prepare_sqlite(tracking_uri: str) -> None:
+    if tracking_uri.startswith("sqlite:///"):
+        db_path = Path(tracking_uri[len("sqlite:///") :])
+        if not db_path.parent.exists():
+            raise StoreUnreachableError(
+                f"Cannot open tracking store {tracking_uri!r}: folder {str(db_path.parent)!r} "
+                "does not exist. Create it, or set MLOPS_KIT_HOME / MLFLOW_TRACKING_URI."
+            )
+
+
+def get_client(tracking_uri: str | None = None):
+    """Return an ``mlflow.MlflowClient`` for the resolved store.
+
+    Tracking and registry use the same URI. Raises
+    :class:`~mlops_kit.errors.StoreUnreachableError` when the store cannot be
+    opened.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> client = get_client(f"sqlite:///{tempfile.mkdtemp()}/mlruns.db")
+    >>> client.search_experiments()[0].name
+    'Default'
+    """
+    uri = resolve_tracking_uri(tracking_uri)
+    _prepare_sqlite(uri)
+    import mlflow
+
+    try:
+        client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
+        client.search_experiments(max_results=1)
+    except Exception as exc:  # any failure to reach the store
+        raise StoreUnreachableError(
+            f"Cannot reach the MLflow tracking store {uri!r}: {type(exc).__name__}: {exc}. "
+            "Check MLFLOW_TRACKING_URI (or the tracking_uri argument) and that the server is up."
+        ) from exc
+    return client
+
+
+def ensure_experiment(name: str, tracking_uri: str | None = None) -> str:
+    """Return the id of experiment ``name``, creating it if needed.
+
+    New experiments of a local SQLite store keep their artifacts beside the
+    database (see :func:`artifact_root`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> uri = f"sqlite:///{tempfile.mkdtemp()}/mlruns.db"
+    >>> ensure_experiment("demo", uri) == ensure_experiment("demo", uri)
+    True
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise InputError.invalid("experiment", name, "a non-empty experiment name")
+    uri = resolve_tracking_uri(tracking_uri)
+    client = get_client(uri)
+    exp = client.get_experiment_by_name(name)
+    if exp is not None:
+        if exp.lifecycle_stage == "deleted":
+            client.restore_experiment(exp.experiment_id)
+        return exp.experiment_id
+    return client.create_experiment(name, artifact_location=artifact_root(uri))
+
+
+def use_store(tracking_uri: str | None = None, home=None) -> str:
+    """Point MLflow's fluent API at the kit's store and return the URI.
+
+    Sets ``mlflow.set_tracking_uri`` and ``mlflow.set_registry_uri``; does not
+    change environment variables.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> use_store(home=tempfile.mkdtemp()).startswith("sqlite:///")
+    True
+    """
+    uri = resolve_tracking_uri(tracking_uri, home=home)
+    _prepare_sqlite(uri)
+    import mlflow
+
+    mlflow.set_tracking_uri(uri)
+    mlflow.set_registry_uri(uri)
+    return uri
