@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import importlib
+import os
 
 __version__ = "0.1.0"
 
@@ -42,6 +43,14 @@ _SUBPACKAGES = (
     "governance",
     "scenarios",
     "tour",
+)
+
+_HERE = os.path.dirname(__file__)
+# only what exists in this checkout (a later issue adds the rest)
+_SUBPACKAGES = tuple(
+    n
+    for n in _SUBPACKAGES
+    if os.path.isdir(os.path.join(_HERE, n)) or os.path.isfile(os.path.join(_HERE, n + ".py"))
 )
 
 __all__ = ["__version__", *_SUBPACKAGES]
