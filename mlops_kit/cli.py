@@ -24,11 +24,14 @@ import click
 from mlops_kit import __version__
 from mlops_kit.errors import MlopsKitError
 
-__all__ = ["cli", "main", "COMMANDS"]
+__all__ = ["COMMANDS", "cli", "main"]
 
 #: sub-command name -> "module:attribute" of its click command
 COMMANDS: dict[str, str] = {
     "tour": "mlops_kit.commands.tour:command",
+    "assess": "mlops_kit.commands.assess:command",
+    "roi": "mlops_kit.commands.roi:command",
+    "stack": "mlops_kit.commands.stack:command",
 }
 
 
@@ -55,19 +58,20 @@ def cli():
 def main(argv=None) -> int:
     """Run the CLI; map :class:`MlopsKitError` to a clear message and exit status 2."""
     try:
-        cli.main(args=argv, prog_name="mlops-kit", standalone_mode=False)
+        rv = cli.main(args=argv, prog_name="mlops-kit", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
         exc.show()
-        return 2
+        return exc.exit_code if exc.exit_code not in (None, 0, 1) else 2
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 2
     except MlopsKitError as exc:
         click.echo(f"Error: {exc}", err=True)
         return 2
-    return 0
+    # with standalone_mode=False, ctx.exit(n) comes back as the return value
+    return rv if isinstance(rv, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

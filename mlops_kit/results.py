@@ -154,7 +154,9 @@ class Result:
     def __repr__(self) -> str:
         frame = self.to_frame()
         text = frame.head(_MAX_TEXT_ROWS).to_string(max_colwidth=40)
-        more = f"\n... {len(frame) - _MAX_TEXT_ROWS} more rows" if len(frame) > _MAX_TEXT_ROWS else ""
+        more = (
+            f"\n... {len(frame) - _MAX_TEXT_ROWS} more rows" if len(frame) > _MAX_TEXT_ROWS else ""
+        )
         return f"{type(self).__name__}: {self.summary()}\n{text}{more}"
 
     def _plot_png_base64(self) -> str | None:

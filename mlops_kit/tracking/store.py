@@ -23,12 +23,12 @@ from pathlib import Path
 from mlops_kit.errors import InputError, StoreUnreachableError
 
 __all__ = [
-    "DB_NAME",
     "ARTIFACTS_DIR",
-    "resolve_tracking_uri",
+    "DB_NAME",
     "artifact_root",
-    "get_client",
     "ensure_experiment",
+    "get_client",
+    "resolve_tracking_uri",
     "use_store",
 ]
 
@@ -93,13 +93,30 @@ def artifact_root(tracking_uri: str) -> str | None:
 
 
 def _prepare_sqlite(tracking_uri: str) -> None:
-    if tracking_uri.startswith("sqlite:///"):
-        db_path = Path(tracking_uri[len("sqlite:///") :])
-        if not db_path.parent.exists():
-            raise StoreUnreachableError(
-                f"Cannot open tracking store {tracking_uri!r}: folder {str(db_path.parent)!r} "
-                "does not exist. Create it, or set MLOPS_KIT_HOME / MLFLOW_TRACKING_URI."
-            )
+    """Check the folder of a SQLite store and initialise a new database.
+
+    A new database is created with the artifact root beside it, so that even
+    MLflow's ``Default`` experiment keeps its artifacts in ``mlartifacts/``
+    rather than in ``./mlruns`` under whatever the current directory is.
+    """
+    if not tracking_uri.startswith("sqlite:///"):
+        return
+    db_path = Path(tracking_uri[len("sqlite:///") :])
+    if not db_path.parent.exists():
+        raise StoreUnreachableError(
+            f"Cannot open tracking store {tracking_uri!r}: folder {str(db_path.parent)!r} "
+            "does not exist. Create it, or set MLOPS_KIT_HOME / MLFLOW_TRACKING_URI."
+        )
+    if db_path.exists() and db_path.stat().st_size > 0:
+        return
+    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+    try:
+        SqlAlchemyStore(tracking_uri, artifact_root(tracking_uri))
+    except Exception as exc:
+        raise StoreUnreachableError(
+            f"Cannot create the tracking store {tracking_uri!r}: {type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def get_client(tracking_uri: str | None = None):

@@ -1,0 +1,148 @@
+"""``mlops-kit assess``: the Step 0 maturity self-assessment in the terminal.
+
+Answers come from, in increasing priority: the evidence scan (``--scan`` reads
+the MLflow store, ``--tracking-uri`` or the usual default; ``--repo`` reads a
+repository folder; the proposals are shown and accepted), an
+answers file (``--answers FILE``, a YAML/JSON mapping of item id to 0, 0.5, 1 or
+"na", or the JSON this command prints with ``--json``) and prompts for every item
+still unanswered. ``--yes`` skips the prompts and reports those items as
+unanswered. Prompts and notes go to stderr, so ``--json`` prints exactly one
+JSON object on stdout.
+
+Exit codes: 0 success, 2 bad input (unknown ids, bad values, unreachable store,
+missing repo, prompts aborted).
+
+Examples
+--------
+>>> from click.testing import CliRunner
+>>> from mlops_kit.maturity import load_bank
+>>> answers = "\\n".join(["1"] * len(load_bank().items)) + "\\n"
+>>> result = CliRunner().invoke(command, ["--team-size", "5"], input=answers)
+>>> result.exit_code, "Level 5" in result.stdout
+(0, True)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from mlops_kit.errors import InputError, MlopsKitError
+
+__all__ = ["command"]
+
+
+def _read_answers(path: str, bank) -> dict:
+    import yaml
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError.invalid("--answers", path, "an existing YAML or JSON file")
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputError(f"Invalid --answers: {path!r} is not valid YAML/JSON ({exc}).") from exc
+    if (
+        isinstance(data, dict)
+        and isinstance(data.get("answers"), dict)
+        and "answers" not in bank._index
+    ):
+        data = data["answers"]  # the output of `mlops-kit assess --json`
+    if not isinstance(data, dict):
+        raise InputError.invalid(
+            "--answers", type(data).__name__, "a mapping of item id -> 0, 0.5, 1 or 'na'"
+        )
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _prompt(bank, todo: list[str]) -> dict:
+    out = {}
+    last_dim = None
+    for n, item_id in enumerate(todo, start=1):
+        item = bank.item(item_id)
+        if item.dimension != last_dim:
+            click.echo(f"\n== {bank.dimension(item.dimension).name} ==", err=True)
+            last_dim = item.dimension
+        choices = ["0", "0.5", "1", *(["na"] if item.na else [])]
+        text = f"[{n}/{len(todo)}] {item.text}\n    {item.how}\n   "
+        out[item_id] = click.prompt(text, type=click.Choice(choices), show_choices=True, err=True)
+    return out
+
+
+def _report(a) -> str:
+    frame = a.to_frame()[["name", "score", "level", "n_answered", "n_na", "n_unanswered"]]
+    lines = [a.summary(), "", frame.to_string(index=False, float_format=lambda x: f"{x:.2f}"), ""]
+    gaps = a.gap_records[:5]
+    if gaps:
+        lines.append("Top gaps (next steps):")
+        for g in gaps:
+            gain = f"+{g['level_gain']} level" if g["level_gain"] else f"{g['dimension']}"
+            lines.append(f"  {g['rank']}. {g['item']} ({gain}): {g['next_step']} [{g['tutorial']}]")
+    return "\n".join(lines)
+
+
+@click.command("assess")
+@click.option(
+    "--answers",
+    "answers_file",
+    metavar="FILE",
+    help="YAML/JSON mapping of item id -> 0, 0.5, 1 or na.",
+)
+@click.option(
+    "--scan",
+    "do_scan",
+    is_flag=True,
+    help="Propose answers from evidence in the MLflow store (and --repo if given).",
+)
+@click.option("--tracking-uri", default=None, help="MLflow store to scan (implies --scan).")
+@click.option("--repo", default=None, help="Repository folder to scan for evidence.")
+@click.option(
+    "--yes",
+    "-y",
+    is_flag=True,
+    help="Do not prompt: accept proposals, report the rest as unanswered.",
+)
+@click.option("--team-size", type=int, default=None, help="People doing ML, to compare the level.")
+@click.option("--json", "as_json", is_flag=True, help="Print exactly one JSON object.")
+@click.pass_context
+def command(ctx, answers_file, do_scan, tracking_uri, repo, yes, team_size, as_json):
+    """Assess your team's MLOps maturity (five levels, five dimensions)."""
+    from mlops_kit.maturity import assess, load_bank, scan
+    from mlops_kit.maturity.answers import check_answers, check_team_size
+
+    try:
+        bank = load_bank()
+        check_team_size(team_size)
+        given = _read_answers(answers_file, bank) if answers_file else {}
+        check_answers(bank, given, allow_missing=True)
+        proposed = {}
+        use_store = do_scan or tracking_uri is not None
+        if use_store or repo is not None:
+            result = scan(tracking_uri=tracking_uri, repo=repo, store=use_store, bank=bank)
+            proposed = result.proposed_answers()
+            click.echo(
+                f"{result.summary()} (proposals accepted; override with --answers):", err=True
+            )
+            for rec in result.records:
+                flag = " (overridden)" if rec["item"] in given else ""
+                click.echo(
+                    f"  {rec['item']} = {rec['proposed']}{flag}: {rec['evidence']}", err=True
+                )
+        answers = {**proposed, **given}
+        todo = [i for i in bank.item_ids if i not in answers]
+        if todo and not yes:
+            try:
+                answers.update(_prompt(bank, todo))
+            except click.Abort:
+                click.echo(
+                    f"\nAborted: {len(todo)} item(s) were to be answered; "
+                    "use --yes to report them as unanswered.",
+                    err=True,
+                )
+                ctx.exit(2)
+        assessment = assess(answers, team_size=team_size, allow_missing=yes, bank=bank)
+    except MlopsKitError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        ctx.exit(2)
+    click.echo(assessment.to_json() if as_json else _report(assessment))

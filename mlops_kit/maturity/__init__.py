@@ -1,0 +1,48 @@
+"""Step 0: assess your team's MLOps maturity (plain API).
+
+A question bank in YAML (``questions.yaml``: five dimensions, one per framework
+step), scoring to a five-level model driven by the weakest dimension and capped
+by gate items, ranked gaps with next steps, an evidence scan of an MLflow store
+and a repo that proposes answers, a roadmap with a timeline, and progress
+tracked in MLflow. Pure computation only: a widget is a thin layer on top.
+
+Examples
+--------
+>>> from mlops_kit.maturity import assess, load_bank, roadmap
+>>> answers = {item.id: 1 for item in load_bank().items}
+>>> answers["mon_production_metrics"] = 0
+>>> a = assess(answers, team_size=25)
+>>> a.level, a.level_name
+(2, 'Basic automation and tooling')
+>>> a.gaps.iloc[0]["item"]
+'mon_production_metrics'
+>>> roadmap(a).target_level
+3
+"""
+
+from __future__ import annotations
+
+from mlops_kit.maturity.assessment import Assessment, assess
+from mlops_kit.maturity.bank import DEFAULT_BANK, Dimension, Item, Level, QuestionBank, load_bank
+from mlops_kit.maturity.progress import DEFAULT_EXPERIMENT, ProgressResult, log_assessment, progress
+from mlops_kit.maturity.roadmap import Roadmap, roadmap
+from mlops_kit.maturity.scan import EvidenceScan, scan
+
+__all__ = [
+    "DEFAULT_BANK",
+    "DEFAULT_EXPERIMENT",
+    "Assessment",
+    "Dimension",
+    "EvidenceScan",
+    "Item",
+    "Level",
+    "ProgressResult",
+    "QuestionBank",
+    "Roadmap",
+    "assess",
+    "load_bank",
+    "log_assessment",
+    "progress",
+    "roadmap",
+    "scan",
+]

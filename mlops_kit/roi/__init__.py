@@ -1,0 +1,49 @@
+"""Step 0: the cost of failed ML projects and the ROI of MLOps.
+
+A failed project costs $2.6M by default (development $800k + opportunity loss
+$1.0M + corrective measures $500k + reputational damage $300k) and 87% of models
+never reach production (VentureBeat Transform 2019; Gartner's 2022 figure, 46%,
+is the ``gartner`` preset). Every input can be changed; presets and their
+sources live in ``presets.yaml``.
+
+- :class:`RoiInputs`: the inputs (``from_preset``, ``from_stack``, ``replace``);
+- :class:`RoiModel`: ``RoiModel(inputs).run() -> RoiResult`` (waterfall chart);
+- :func:`sensitivity`: NPV or ROI when each input moves +-spread (tornado chart);
+- :func:`simulate`: Monte Carlo over input ranges (distribution, P(ROI>0));
+- :func:`roi_widget`: sliders and a chart that redraws (needs ipywidgets).
+
+Examples
+--------
+>>> from mlops_kit.roi import RoiInputs, RoiModel
+>>> result = RoiModel(RoiInputs.from_preset("gartner", projects_per_year=4)).run()
+>>> round(result.expected_loss_per_year)
+4784000
+"""
+
+from __future__ import annotations
+
+from mlops_kit.roi.inputs import FIELDS, RoiInputs
+from mlops_kit.roi.model import RoiModel, evaluate
+from mlops_kit.roi.montecarlo import SimulationResult, default_ranges, simulate
+from mlops_kit.roi.presets import get_preset, list_presets, load_presets
+from mlops_kit.roi.results import RoiResult
+from mlops_kit.roi.sensitivity import SensitivityResult, sensitivity
+from mlops_kit.roi.widget import RoiWidget, roi_widget
+
+__all__ = [
+    "FIELDS",
+    "RoiInputs",
+    "RoiModel",
+    "RoiResult",
+    "RoiWidget",
+    "SensitivityResult",
+    "SimulationResult",
+    "default_ranges",
+    "evaluate",
+    "get_preset",
+    "list_presets",
+    "load_presets",
+    "roi_widget",
+    "sensitivity",
+    "simulate",
+]

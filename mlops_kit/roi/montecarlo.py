@@ -1,0 +1,273 @@
+"""Monte Carlo over uncertain inputs: :func:`simulate` and :class:`SimulationResult`.
+
+Every draw runs through the same vectorised model as :meth:`RoiModel.run`
+(:func:`~mlops_kit.roi.model.evaluate`), all draws at once, so 10,000 draws take
+a fraction of a second. The draws come from ``numpy.random.default_rng(seed)``
+in a fixed order, so a seed gives the same result every time.
+
+Examples
+--------
+>>> from mlops_kit.roi import simulate
+>>> sim = simulate(n=2000, seed=1)
+>>> 0 <= sim.prob_roi_positive <= 1
+True
+>>> ax = sim.plot()
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+
+from mlops_kit.errors import InputError
+from mlops_kit.results import Result, get_ax
+from mlops_kit.roi.inputs import FIELDS, RoiInputs, check_field
+from mlops_kit.roi.results import money
+
+__all__ = ["DEFAULT_UNCERTAIN", "SimulationResult", "default_ranges", "simulate"]
+
+#: inputs varied by default (triangular, +-25% around the base value)
+DEFAULT_UNCERTAIN = (
+    "failure_rate",
+    "development_cost",
+    "opportunity_cost",
+    "corrective_cost",
+    "reputational_cost",
+    "failure_reduction",
+    "time_to_production_months",
+    "time_to_production_cut",
+    "value_per_model_month",
+    "tool_cost_monthly",
+    "staff_cost_per_fte",
+)
+_PERCENTILES = (5, 25, 50, 75, 95)
+_OUTPUTS = ("npv", "roi", "payback_month")
+_CHUNK = 20_000
+
+
+def default_ranges(inputs: RoiInputs, spread: float = 0.25) -> dict[str, tuple]:
+    """Triangular ranges ``(low, mode, high)`` of +-``spread`` around each uncertain input.
+
+    Examples
+    --------
+    >>> default_ranges(RoiInputs())["failure_rate"]
+    (0.6525, 0.87, 1.0)
+    """
+    out = {}
+    for name in DEFAULT_UNCERTAIN:
+        v = getattr(inputs, name)
+        high = v * (1 + spread)
+        if FIELDS[name][0] == "rate":
+            high = min(high, 1.0)
+        out[name] = (v * (1 - spread), v, high)
+    return out
+
+
+def _check_range(name, spec) -> tuple[float, ...]:
+    if name not in FIELDS or name == "horizon_years":
+        allowed = "one of " + ", ".join(n for n in FIELDS if n != "horizon_years")
+        raise InputError.invalid("ranges key", name, allowed, "The horizon cannot vary.")
+    if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
+        return (check_field(name, spec),)
+    if not isinstance(spec, (list, tuple)) or len(spec) not in (2, 3):
+        raise InputError.invalid(
+            f"ranges[{name!r}]", spec, "a number, (low, high) uniform or (low, mode, high)"
+        )
+    values = tuple(check_field(name, v) for v in spec)
+    if list(values) != sorted(values):
+        raise InputError.invalid(f"ranges[{name!r}]", spec, "values in order low <= (mode <=) high")
+    return values
+
+
+def _draw(rng, values: tuple, n: int) -> np.ndarray:
+    if len(values) == 1 or values[0] == values[-1]:
+        return np.full(n, values[0])
+    if len(values) == 2:
+        return rng.uniform(values[0], values[1], n)
+    return rng.triangular(values[0], values[1], values[2], n)
+
+
+def simulate(
+    inputs: RoiInputs | None = None,
+    ranges: Mapping | None = None,
+    n: int = 10_000,
+    seed: int | None = 0,
+):
+    """Sample uncertain inputs and return the distribution of NPV, ROI and payback.
+
+    Parameters
+    ----------
+    inputs : RoiInputs, optional
+        Base inputs; inputs without a range keep these values.
+    ranges : mapping, optional
+        Input name -> a number (fixed), ``(low, high)`` (uniform) or
+        ``(low, mode, high)`` (triangular). Default: :func:`default_ranges`.
+        Every value is checked like the input itself; the horizon cannot vary.
+    n : int
+        Number of draws (>= 1).
+    seed : int or None
+        Seed of ``numpy.random.default_rng``; the same seed gives the same result.
+
+    Returns
+    -------
+    SimulationResult
+
+    Examples
+    --------
+    >>> sim = simulate(ranges={"failure_reduction": (0.0, 0.5)}, n=1000, seed=0)
+    >>> sim.ranges["failure_reduction"]
+    [0.0, 0.5]
+    """
+    from mlops_kit.roi.model import RoiModel, evaluate
+
+    inputs = inputs if inputs is not None else RoiInputs()
+    if not isinstance(inputs, RoiInputs):
+        inputs = RoiInputs.from_dict(inputs)
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= 1_000_000:
+        raise InputError.invalid("n", n, "an integer from 1 to 1,000,000")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
+        raise InputError.invalid("seed", seed, "an integer or None")
+    if ranges is None:
+        ranges = default_ranges(inputs)
+    if not isinstance(ranges, Mapping):
+        raise InputError.invalid("ranges", type(ranges).__name__, "a mapping of input names")
+    checked = {name: _check_range(name, ranges[name]) for name in sorted(ranges)}
+
+    rng = np.random.default_rng(seed)
+    draws = {name: _draw(rng, values, int(n)) for name, values in checked.items()}
+    base = inputs.to_dict()
+    outputs = {k: np.empty(int(n)) for k in _OUTPUTS}
+    for start in range(0, int(n), _CHUNK):
+        stop = min(start + _CHUNK, int(n))
+        params = {k: draws[k][start:stop] if k in draws else v for k, v in base.items()}
+        out = evaluate(params, inputs.horizon_months)
+        for k in _OUTPUTS:
+            outputs[k][start:stop] = out[k]
+    base_result = RoiModel(inputs).run()
+    return SimulationResult(
+        n=int(n),
+        seed=seed,
+        ranges={k: list(v) for k, v in checked.items()},
+        samples={**draws, **outputs},
+        base={"npv": base_result.npv, "roi": base_result.roi},
+        stats=_stats(outputs),
+        prob_roi_positive=float(np.mean(outputs["roi"] > 0)),
+        prob_npv_positive=float(np.mean(outputs["npv"] > 0)),
+        prob_payback=float(np.mean(~np.isnan(outputs["payback_month"]))),
+    )
+
+
+def _stats(outputs: dict[str, np.ndarray]) -> list[dict]:
+    rows = []
+    for name in _OUTPUTS:
+        x = outputs[name]
+        ok = x[~np.isnan(x)]
+        row = {"metric": name, "mean": float(ok.mean()) if ok.size else float("nan")}
+        row["std"] = float(ok.std()) if ok.size else float("nan")
+        for q in _PERCENTILES:
+            row[f"p{q}"] = float(np.percentile(ok, q)) if ok.size else float("nan")
+        rows.append(row)
+    return rows
+
+
+class SimulationResult(Result):
+    """Distribution of NPV, ROI and payback month over Monte Carlo draws.
+
+    Attributes
+    ----------
+    n, seed : int
+        Number of draws and the seed.
+    ranges : dict
+        The ranges drawn from (name -> [value] | [low, high] | [low, mode, high]).
+    samples : dict of numpy.ndarray
+        The drawn inputs and the outputs ``npv``, ``roi``, ``payback_month``.
+    stats : list of dict
+        Mean, std and percentiles (5, 25, 50, 75, 95) of each output.
+    prob_roi_positive, prob_npv_positive, prob_payback : float
+        P(ROI > 0), P(NPV > 0) and the share of draws that pay back in the horizon.
+
+    Examples
+    --------
+    >>> r = SimulationResult._example()
+    >>> r.stat("roi", "p50") > 0
+    True
+    """
+
+    title = "ROI simulation"
+
+    def __init__(self, *, n, seed, ranges, samples, base, stats, **probabilities):
+        self.n = n
+        self.seed = seed
+        self.ranges = ranges
+        self.samples = samples
+        self.base = base
+        self.stats = stats
+        self.prob_roi_positive = probabilities["prob_roi_positive"]
+        self.prob_npv_positive = probabilities["prob_npv_positive"]
+        self.prob_payback = probabilities["prob_payback"]
+
+    def stat(self, metric: str, name: str) -> float:
+        """One statistic, e.g. ``stat("roi", "p5")``.
+
+        Raises
+        ------
+        InputError
+            Unknown metric or statistic.
+        """
+        for row in self.stats:
+            if row["metric"] == metric:
+                if name not in row or name == "metric":
+                    allowed = ", ".join(k for k in row if k != "metric")
+                    raise InputError.invalid("statistic", name, "one of " + allowed)
+                return row[name]
+        raise InputError.invalid("metric", metric, "one of " + ", ".join(_OUTPUTS))
+
+    def to_dict(self) -> dict:
+        return {
+            "n": self.n,
+            "seed": self.seed,
+            "ranges": self.ranges,
+            "base": dict(self.base),
+            "prob_roi_positive": self.prob_roi_positive,
+            "prob_npv_positive": self.prob_npv_positive,
+            "prob_payback": self.prob_payback,
+            "stats": [dict(r) for r in self.stats],
+        }
+
+    def to_frame(self):
+        import pandas as pd
+
+        return pd.DataFrame.from_records(self.stats).set_index("metric")
+
+    def summary(self) -> str:
+        return (
+            f"P(ROI>0) = {self.prob_roi_positive:.1%} over {self.n:,} draws; ROI median "
+            f"{self.stat('roi', 'p50'):.1f}x (5-95%: {self.stat('roi', 'p5'):.1f}x to "
+            f"{self.stat('roi', 'p95'):.1f}x); NPV median {money(self.stat('npv', 'p50'))}"
+        )
+
+    def plot(self, ax=None, metric: str = "roi"):
+        """Draw the distribution of ``metric`` ("roi" or "npv") with percentiles."""
+        if metric not in ("roi", "npv"):
+            raise InputError.invalid("metric", metric, "'roi' or 'npv'")
+        ax = get_ax(ax, figsize=(7, 3.5))
+        x = self.samples[metric]
+        x = x[~np.isnan(x)]
+        ax.hist(x, bins=min(60, max(10, self.n // 50)), color="#1f77b4", alpha=0.75)
+        fmt = money if metric == "npv" else (lambda v: f"{v:.1f}x")
+        for q, style in ((5, ":"), (50, "-"), (95, ":")):
+            v = self.stat(metric, f"p{q}")
+            ax.axvline(v, color="black", linestyle=style, linewidth=1, label=f"p{q} {fmt(v)}")
+        ax.axvline(0, color="#d62728", linewidth=1)
+        prob = self.prob_roi_positive if metric == "roi" else self.prob_npv_positive
+        ax.set_title(f"{metric.upper()} over {self.n:,} draws: P({metric.upper()}>0) = {prob:.1%}")
+        ax.set_xlabel(metric.upper())
+        ax.set_ylabel("draws")
+        ax.legend(fontsize=8)
+        return ax
+
+    @classmethod
+    def _example(cls) -> SimulationResult:
+        return simulate(n=500, seed=0)
