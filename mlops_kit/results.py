@@ -182,23 +182,11 @@ class Result:
         path : str or os.PathLike
             Where to write the page; parent folders are created.
         """
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        png = self._plot_png_base64()
-        img = f'<img alt="chart" src="data:image/png;base64,{png}">' if png else ""
-        title = html.escape(self.title)
-        page = (
-            "<!doctype html><html><head><meta charset='utf-8'>"
-            f"<title>{title}</title>"
-            "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-            "td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}</style>"
-            f"</head><body><h1>{title}</h1><p>{html.escape(self.summary())}</p>"
-            f"{self._table_html(max_rows=10_000)}{img}</body></html>"
-        )
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(page, encoding="utf-8")
-        tmp.replace(path)
-        return path
+        from mlops_kit.report import HtmlReport
+
+        report = HtmlReport(self.title)
+        report.add("Summary", "", self)
+        return report.save(path)
 
 
 class TableResult(Result):

@@ -360,7 +360,8 @@ def register(
             version_tags[_FORMAT_TAG] = fmt
         existed = _exists(client, name)
         try:
-            mv = mlflow.register_model(source, name, tags=version_tags)
+            with _quiet_registration():
+                mv = mlflow.register_model(source, name, tags=version_tags)
             if description:
                 mv = client.update_model_version(name, mv.version, description=description)
         except Exception as exc:
@@ -374,6 +375,29 @@ def register(
             ) from exc
     mv = client.get_model_version(name, str(mv.version))
     return _info(mv, aliases=[], serialization_format=fmt)
+
+
+_CHATTER = ("Successfully registered model", "Created version", "Registered model ")
+
+
+@contextlib.contextmanager
+def _quiet_registration():
+    """Drop MLflow's informational registration lines from stderr; keep anything else.
+
+    ``mlflow.register_model`` prints them with ``print(file=sys.stderr)``,
+    which shows in every notebook cell that registers a model.
+    """
+    import io
+    import sys
+
+    buf = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(buf):
+            yield
+    finally:
+        for line in buf.getvalue().splitlines(keepends=True):
+            if not line.startswith(_CHATTER):
+                sys.stderr.write(line)
 
 
 def _exists(client, name) -> bool:

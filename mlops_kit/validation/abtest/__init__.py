@@ -1,0 +1,40 @@
+"""A/B testing of model versions: which is better, by how much, and how sure.
+
+- :func:`ab_test` / :class:`ABTest`: compare two models on the same rows
+  (paired: McNemar's test, paired bootstrap) or on split traffic
+  (two-proportion z-test, bootstrap), for accuracy, f1, roc_auc, mae or rmse;
+  returns an :class:`ABTestResult` whose verdict names the winner with its
+  confidence interval and p-value, or says how many rows are needed;
+- :func:`sample_size`: rows per arm to detect a change in accuracy;
+- :func:`mcnemar_test`, :func:`proportions_test`, :func:`bootstrap_difference`:
+  the building blocks.
+
+The statistics come from statsmodels (z-test, Newcomb interval, McNemar,
+power) and vectorised numpy resampling (bootstrap); statsmodels is imported
+only when a test runs.
+
+Examples
+--------
+>>> from mlops_kit.validation.abtest import sample_size
+>>> sample_size(baseline_accuracy=0.80, min_detectable_difference=0.02)
+6036
+"""
+
+from __future__ import annotations
+
+from mlops_kit.validation.abtest.bootstrap import bootstrap_difference
+from mlops_kit.validation.abtest.compare import ABTest, ab_test
+from mlops_kit.validation.abtest.mcnemar import mcnemar_test
+from mlops_kit.validation.abtest.power import sample_size
+from mlops_kit.validation.abtest.proportions import proportions_test
+from mlops_kit.validation.abtest.result import ABTestResult
+
+__all__ = [
+    "ABTest",
+    "ABTestResult",
+    "ab_test",
+    "bootstrap_difference",
+    "mcnemar_test",
+    "proportions_test",
+    "sample_size",
+]
