@@ -136,7 +136,7 @@ class RunComparison(Result):
 
         ax = get_ax(ax, figsize=(max(6, 0.6 * len(self.records) + 3), 3.5))
         frame = self.to_frame()
-        ax.set_title(f"Runs of {self.experiment}")
+        ax.set_title(f"Runs of {self.experiment}", parse_math=False)
         if frame.empty or not self.metrics:
             ax.text(0.5, 0.5, "no runs or metrics to compare", ha="center", va="center")
             return ax
@@ -146,7 +146,7 @@ class RunComparison(Result):
             offset = (i - (len(self.metrics) - 1) / 2) * width
             ax.bar(x + offset, frame[metric].to_numpy(dtype=float), width, label=metric)
         ax.set_xticks(x)
-        ax.set_xticklabels(self._labels(frame), rotation=30, ha="right")
+        ax.set_xticklabels(self._labels(frame), rotation=30, ha="right", parse_math=False)
         ax.set_ylabel("value")
         ax.legend(fontsize="small")
         return ax

@@ -1,0 +1,282 @@
+"""The registry panel of the experiment browser: versions, aliases, promote, roll back.
+
+A thin widget layer over :mod:`mlops_kit.tracking.registry` and
+:mod:`mlops_kit.tracking.alias_history`: the buttons call the same
+:func:`~mlops_kit.tracking.alias_history.promote` and
+:func:`~mlops_kit.tracking.alias_history.rollback` as code does, then re-read
+the store. Errors are shown in the ``status`` widget, never raised into the
+notebook. The tables come from the plain functions
+:func:`versions_table_html` and :func:`history_table_html`.
+
+Examples
+--------
+>>> import tempfile
+>>> panel = RegistryPanel(f"sqlite:///{tempfile.mkdtemp()}/mlruns.db")
+>>> panel.refresh()
+>>> "No registered models" in panel.versions_table.value
+True
+"""
+
+from __future__ import annotations
+
+from mlops_kit.tracking.store import resolve_tracking_uri
+from mlops_kit.tracking.widget import _widgets, describe_error, frame_html, message_html
+
+__all__ = ["RegistryPanel", "history_table_html", "versions_table_html"]
+
+NO_MODELS = (
+    "No registered models in this store yet. Register one with "
+    "mlops_kit.tracking.register(model, name) and press Refresh."
+)
+NO_HISTORY = "No alias moves recorded yet. Promote a version to start the history."
+
+
+def versions_table_html(frame) -> str:
+    """Return the versions of a model (from ``registry.versions``) as an escaped table.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"version": [1], "aliases": ["champion"], "status": ["READY"],
+    ...     "creation_time": pd.to_datetime(["2026-01-01"], utc=True), "run_id": ["abcdef123"],
+    ...     "description": ["<i>first</i>"]})
+    >>> "&lt;i&gt;first&lt;/i&gt;" in versions_table_html(frame)
+    True
+    """
+    if frame is None or frame.empty:
+        return message_html("No versions registered yet.")
+    shown = frame[["version", "aliases", "status", "creation_time", "run_id", "description"]]
+    shown = shown.assign(
+        creation_time=shown["creation_time"].dt.strftime("%Y-%m-%d %H:%M"),
+        run_id=shown["run_id"].fillna("").astype(str).str[:8],
+    ).rename(columns={"creation_time": "created (UTC)", "run_id": "run"})
+    return frame_html(shown.iloc[::-1], what="versions")
+
+
+def history_table_html(frame, max_rows: int = 20) -> str:
+    """Return an alias history (from ``alias_history.history``) newest first, escaped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"seq": [1], "alias": ["champion"], "action": ["promote"],
+    ...     "from_version": pd.array([None], dtype="Int64"), "to_version": [2], "user": ["ana"],
+    ...     "timestamp": pd.to_datetime(["2026-01-01"], utc=True), "reason": ["<b>AUC</b>"]})
+    >>> "&lt;b&gt;AUC&lt;/b&gt;" in history_table_html(frame)
+    True
+    """
+    if frame is None or frame.empty:
+        return message_html(NO_HISTORY)
+    shown = frame.sort_values("seq", ascending=False)
+    shown = shown.assign(timestamp=shown["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S"))
+    shown = shown.rename(
+        columns={"from_version": "from", "to_version": "to", "timestamp": "when (UTC)"}
+    )
+    return frame_html(shown, max_rows, what="events")
+
+
+class RegistryPanel:
+    """Versions, aliases and alias history of one registered model, with Promote and Roll back.
+
+    Usually built by :func:`~mlops_kit.tracking.widget.experiment_browser`
+    (its *Registry* tab). Call :meth:`refresh` to (re-)read the store.
+
+    Parameters
+    ----------
+    tracking_uri : str, optional
+        Store to use.
+    user : str, optional
+        Recorded as who moved an alias (default: ``$USER``).
+
+    Attributes
+    ----------
+    model, version : ipywidgets.Dropdown
+        "Model" and "Version" (the chosen model's version numbers, latest first chosen).
+    alias, reason : ipywidgets.Text
+        "Alias" (default ``champion``) and "Reason" (optional, kept in the history).
+    promote_button, rollback_button : ipywidgets.Button
+        "Promote" and "Roll back".
+    status : ipywidgets.HTML
+        The outcome of the last action (success or the error's message).
+    versions_table, history_table : ipywidgets.HTML
+        The versions with their aliases, and the alias history (newest first).
+    versions_frame, history_frame : pandas.DataFrame or None
+        The data behind the tables (``registry.versions`` and ``alias_history.history``).
+    widget : ipywidgets.VBox
+        The whole panel.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> panel = RegistryPanel(f"sqlite:///{tempfile.mkdtemp()}/mlruns.db")
+    >>> panel.alias.value
+    'champion'
+    """
+
+    WIDGETS = (
+        "model",
+        "versions_table",
+        "version",
+        "alias",
+        "reason",
+        "promote_button",
+        "rollback_button",
+        "status",
+        "history_table",
+    )
+
+    def __init__(self, tracking_uri: str | None = None, *, user: str | None = None):
+        w = _widgets()
+        self.tracking_uri = resolve_tracking_uri(tracking_uri)
+        self.user = user
+        self.versions_frame = None
+        self.history_frame = None
+        self._hold = False
+        style = {"description_width": "initial"}
+        self.model = w.Dropdown(options=[], value=None, description="Model", style=style)
+        self.versions_table = w.HTML()
+        self.version = w.Dropdown(options=[], value=None, description="Version", style=style)
+        self.alias = w.Text(value="champion", description="Alias", style=style)
+        self.reason = w.Text(
+            value="",
+            description="Reason",
+            placeholder="why (kept in the alias history)",
+            style=style,
+        )
+        self.promote_button = w.Button(
+            description="Promote", button_style="primary", tooltip="Point the alias at Version"
+        )
+        self.rollback_button = w.Button(
+            description="Roll back",
+            button_style="warning",
+            tooltip="Move the alias back to the version it pointed to before",
+        )
+        self.status = w.HTML()
+        self.history_table = w.HTML()
+        self.widget = w.VBox(
+            [
+                self.model,
+                self.versions_table,
+                w.HBox([self.version, self.alias, self.reason]),
+                w.HBox([self.promote_button, self.rollback_button]),
+                self.status,
+                w.HTML("<strong>Alias history</strong>"),
+                self.history_table,
+            ]
+        )
+        self.model.observe(self._on_model, names="value")
+        self.promote_button.on_click(self._on_promote)
+        self.rollback_button.on_click(self._on_rollback)
+
+    def refresh(self) -> None:
+        """Re-read the registered models and the chosen model's versions and history."""
+        from mlops_kit.tracking.registry import list_models
+
+        keep = self.model.value
+        try:
+            names = list_models(tracking_uri=self.tracking_uri)["name"].tolist()
+        except Exception as exc:  # shown, never raised into the notebook
+            names = []
+            self.status.value = message_html(
+                f"Cannot read the model registry: {describe_error(exc)}", "error"
+            )
+        self._hold = True
+        try:
+            self.model.options = names
+            self.model.value = keep if keep in names else (names[0] if names else None)
+        finally:
+            self._hold = False
+        self._load(keep_version=self.model.value == keep)
+
+    def _load(self, keep_version: bool) -> None:
+        from mlops_kit.tracking.alias_history import history
+        from mlops_kit.tracking.registry import versions
+
+        name = self.model.value
+        vf = hf = None
+        if name is not None:
+            try:
+                vf = versions(name, tracking_uri=self.tracking_uri)
+                hf = history(name, tracking_uri=self.tracking_uri)
+            except Exception as exc:  # deleted meanwhile, store down...
+                self.status.value = message_html(
+                    f"Cannot read model {name!r}: {describe_error(exc)}", "error"
+                )
+        self.versions_frame, self.history_frame = vf, hf
+        numbers = [] if vf is None else [int(v) for v in vf["version"]]
+        keep = self.version.value
+        self._hold = True
+        try:
+            self.version.options = [(str(v), v) for v in reversed(numbers)]
+            chosen = keep if keep_version and keep in numbers else None
+            self.version.value = chosen if chosen is not None else max(numbers, default=None)
+        finally:
+            self._hold = False
+        self.promote_button.disabled = not numbers
+        self.rollback_button.disabled = not numbers
+        if name is None:
+            self.versions_table.value = message_html(NO_MODELS)
+            self.history_table.value = ""
+        else:
+            self.versions_table.value = versions_table_html(vf)
+            self.history_table.value = history_table_html(hf) if hf is not None else ""
+
+    def _on_model(self, _change) -> None:
+        if not self._hold:
+            self.status.value = ""
+            self._load(keep_version=False)
+
+    def _act(self, action: str):
+        """Run promote/rollback on the widgets' values; return (name, alias, info) or None."""
+        from mlops_kit.tracking.alias_history import promote, rollback
+
+        verb = {"promote": "promote", "rollback": "roll back"}[action]
+        name, alias = self.model.value, self.alias.value.strip()
+        reason = self.reason.value.strip() or None
+        if name is None:
+            self.status.value = message_html(f"Cannot {verb}: {NO_MODELS}", "error")
+            return None
+        try:
+            if action == "promote":
+                info = promote(
+                    name,
+                    self.version.value,
+                    alias,
+                    reason,
+                    user=self.user,
+                    tracking_uri=self.tracking_uri,
+                )
+            else:
+                info = rollback(name, alias, reason, user=self.user, tracking_uri=self.tracking_uri)
+        except Exception as exc:  # shown, never raised into the notebook
+            self.status.value = message_html(f"Could not {verb}: {describe_error(exc)}", "error")
+            return None
+        self.reason.value = ""
+        self._load(keep_version=True)
+        return name, alias, info
+
+    def _on_promote(self, _button=None) -> None:
+        done = self._act("promote")
+        if done:
+            name, alias, info = done
+            self.status.value = message_html(
+                f"Promoted: alias {alias!r} of model {name!r} now points to version "
+                f"{info.version}.",
+                "success",
+            )
+
+    def _on_rollback(self, _button=None) -> None:
+        done = self._act("rollback")
+        if done:
+            name, alias, info = done
+            import pandas as pd
+
+            was, hf = "", self.history_frame
+            if hf is not None and (hf["alias"] == alias).any():
+                last = hf[hf["alias"] == alias].iloc[-1]["from_version"]
+                was = "" if pd.isna(last) else f" (was {int(last)})"
+            self.status.value = message_html(
+                f"Rolled back: alias {alias!r} of model {name!r} now points to version "
+                f"{info.version}{was}.",
+                "success",
+            )
