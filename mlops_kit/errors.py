@@ -21,20 +21,20 @@ Invalid severity: got 2.0; allowed: a number in [0, 1].
 from __future__ import annotations
 
 __all__ = [
-    "MlopsKitError",
-    "InputError",
+    "AliasNotFoundError",
     "ColumnError",
     "ConfigError",
     "DependencyError",
-    "TrackingError",
-    "StoreUnreachableError",
-    "RegistryError",
-    "ModelNotFoundError",
-    "AliasNotFoundError",
-    "RollbackError",
-    "ValidationError",
-    "GateFailedError",
     "DeploymentError",
+    "GateFailedError",
+    "InputError",
+    "MlopsKitError",
+    "ModelNotFoundError",
+    "RegistryError",
+    "RollbackError",
+    "StoreUnreachableError",
+    "TrackingError",
+    "ValidationError",
 ]
 
 

@@ -28,10 +28,19 @@ from mlops_kit.maturity.progress import DEFAULT_EXPERIMENT, ProgressResult, log_
 from mlops_kit.maturity.roadmap import Roadmap, roadmap
 from mlops_kit.maturity.scan import EvidenceScan, scan
 
+#: names imported on first use (the widget needs ipywidgets and matplotlib)
+_LAZY = {
+    "AssessmentWidget": "mlops_kit.maturity.widget",
+    "assessment_widget": "mlops_kit.maturity.widget",
+    "export_assessment": "mlops_kit.maturity.widget_io",
+    "read_answers": "mlops_kit.maturity.widget_io",
+}
+
 __all__ = [
     "DEFAULT_BANK",
     "DEFAULT_EXPERIMENT",
     "Assessment",
+    "AssessmentWidget",
     "Dimension",
     "EvidenceScan",
     "Item",
@@ -40,9 +49,22 @@ __all__ = [
     "QuestionBank",
     "Roadmap",
     "assess",
+    "assessment_widget",
+    "export_assessment",
     "load_bank",
     "log_assessment",
     "progress",
+    "read_answers",
     "roadmap",
     "scan",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
