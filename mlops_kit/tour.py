@@ -190,6 +190,43 @@ def _step_tracking(uri, n_rows, seed, report, say) -> dict:
     }
 
 
+def _step_assess(uri, report, say) -> dict:
+    from mlops_kit.maturity import assess, scan
+
+    evidence = scan(tracking_uri=uri, repo=None)
+    assessment = assess(evidence.proposed_answers(), allow_missing=True)
+    say(
+        f"Step 0  evidence scan of the tour's store: {len(evidence.proposed_answers())} "
+        f"answers proposed; level {assessment.level} ({assessment.level_name}) so far"
+    )
+    report.add(
+        "Step 0: evidence scan of this store",
+        "Answers proposed from what the MLflow store shows; a team confirms or overrides "
+        "them and answers the rest (tutorial 00).",
+        evidence,
+    )
+    report.add("Step 0: maturity from the evidence", assessment.team_fit or "", assessment)
+    return {"level": assessment.level, "proposed": len(evidence.proposed_answers())}
+
+
+def _step_roi(report, say) -> dict:
+    from mlops_kit.roi import RoiModel, sensitivity
+
+    result = RoiModel().run()
+    say(
+        f"Step 0  ROI of MLOps with the framework defaults: {result.roi:.1f}x over the horizon, "
+        f"payback in month {result.payback_month}"
+    )
+    report.add(
+        "Step 0: cost of failure and ROI",
+        "A failed project costs $2.6M (development, opportunity, corrective, reputational); "
+        "every input can be changed (mlops-kit roi --help).",
+        result,
+    )
+    report.add("Step 0: what the ROI is most sensitive to", "", sensitivity())
+    return {"roi": result.roi, "npv": result.npv, "payback_month": result.payback_month}
+
+
 def run_tour(
     out_dir="mlops-kit-tour",
     *,
@@ -237,6 +274,8 @@ def run_tour(
 
     report = HtmlReport("mlops-kit tour")
     facts = {"tracking": _step_tracking(uri, n_rows, seed, report, say)}
+    facts["maturity"] = _step_assess(uri, report, say)
+    facts["roi"] = _step_roi(report, say)
     path = report.save(out / "report.html")
     say(f"Report: {path}")
     return TourSummary(out_dir=out, tracking_uri=uri, report_path=path, lines=lines, facts=facts)
