@@ -25,20 +25,15 @@ from mlops_kit.tracking.registry import current, list_models, register, versions
 REQS = ["scikit-learn", "skops"]  # explicit, so MLflow does not infer them in a subprocess
 
 
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory):
-    """An initialised empty store: copying it is ~100x faster than creating the tables."""
-    import mlflow
-
-    path = tmp_path_factory.mktemp("template") / "mlruns.db"
-    mlflow.MlflowClient(f"sqlite:///{path}").search_experiments()
-    return path
+@pytest.fixture
+def template_db(_empty_store):
+    """An initialised empty store (see tests/conftest.py)."""
+    return _empty_store
 
 
 @pytest.fixture
-def store(tracking_uri, tmp_path, template_db, monkeypatch):
-    """``tracking_uri`` with its tables ready."""
-    shutil.copy(template_db, tmp_path / "mlruns.db")
+def store(tracking_uri, tmp_path, monkeypatch):
+    """``tracking_uri``, run from inside ``tmp_path``."""
     monkeypatch.chdir(tmp_path)  # nothing may land in the working directory
     return tracking_uri
 
