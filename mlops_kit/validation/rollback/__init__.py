@@ -1,0 +1,27 @@
+"""Automated rollback triggers over recent monitoring windows.
+
+A :class:`RollbackPolicy` holds rules (a metric below or above a bound, a
+drop against the previous version, drift share above a bound). Its
+:meth:`~RollbackPolicy.evaluate` reads a table of monitoring windows and
+returns a :class:`RollbackDecision`; a rule fires only when the last
+``min_consecutive`` windows violate it (or, if configured, their mean does),
+so one noisy window raises no false alarm. :meth:`~RollbackPolicy.apply` (or
+``evaluate(..., act=True)``) then rolls the registry alias back with the
+reasons recorded in the alias history and in an MLflow run, unless
+``dry_run``.
+
+Examples
+--------
+>>> from mlops_kit.validation.rollback import RollbackDecision
+>>> RollbackDecision._example().fire
+True
+"""
+
+from __future__ import annotations
+
+from mlops_kit.validation.rollback.actions import EXPERIMENT
+from mlops_kit.validation.rollback.policy import RollbackPolicy
+from mlops_kit.validation.rollback.result import RollbackDecision
+from mlops_kit.validation.rollback.rules import MODES, Rule, parse_rule
+
+__all__ = ["EXPERIMENT", "MODES", "RollbackDecision", "RollbackPolicy", "Rule", "parse_rule"]
