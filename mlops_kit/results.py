@@ -160,13 +160,9 @@ class Result:
         return f"{type(self).__name__}: {self.summary()}\n{text}{more}"
 
     def _plot_png_base64(self) -> str | None:
-        try:
-            import matplotlib
+        # never switch the backend: in a notebook that would silence every later chart
+        import matplotlib.pyplot as plt
 
-            matplotlib.use("Agg", force=False)
-            import matplotlib.pyplot as plt
-        except ImportError:  # pragma: no cover - matplotlib is a dependency
-            return None
         ax = self.plot()
         fig = ax.figure
         buf = io.BytesIO()
