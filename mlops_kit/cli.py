@@ -30,6 +30,7 @@ __all__ = ["COMMANDS", "cli", "main"]
 COMMANDS: dict[str, str] = {
     "tour": "mlops_kit.commands.tour:command",
     "assess": "mlops_kit.commands.assess:command",
+    "drift": "mlops_kit.commands.drift:command",
     "roi": "mlops_kit.commands.roi:command",
     "stack": "mlops_kit.commands.stack:command",
 }

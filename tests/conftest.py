@@ -46,6 +46,10 @@ def tracking_uri(tmp_path, monkeypatch, _empty_store):
     monkeypatch.setenv("MLOPS_KIT_HOME", str(tmp_path))
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
+    # an experiment made active by an earlier test belongs to another store
+    monkeypatch.delenv("MLFLOW_EXPERIMENT_ID", raising=False)
+    monkeypatch.delenv("MLFLOW_EXPERIMENT_NAME", raising=False)
+    mlflow.set_experiment(experiment_id="0")
     yield uri
     while mlflow.active_run() is not None:
         mlflow.end_run()

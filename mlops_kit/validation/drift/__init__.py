@@ -1,0 +1,46 @@
+"""Data drift: per-column verdicts matching Evidently 0.7, fast and for large data.
+
+- :class:`DriftCheck` / :func:`detect_drift`: the check (native or Evidently engine);
+- :class:`DriftResult` / :class:`ColumnDrift`: what it returns;
+- :class:`LargeSampleWarning`: a p-value drift with a negligible effect size.
+
+Modules: ``methods`` (the tests and Evidently's automatic choice),
+``validate`` (input checks shared by both engines), ``stattests`` (the
+statistics), ``native`` (in-memory engine), ``chunked``/``grid``/``sources``
+(streamed current data), ``evidently_engine`` and ``result``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from mlops_kit.validation.drift import detect_drift
+>>> ref = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]})
+>>> detect_drift(ref, ref).n_drifted
+0
+"""
+
+from __future__ import annotations
+
+import importlib
+
+_EXPORTS = {
+    "DriftCheck": "engine",
+    "detect_drift": "engine",
+    "DriftResult": "result",
+    "ColumnDrift": "result",
+    "LargeSampleWarning": "result",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,335 @@
+"""The result of a drift check: per-column verdicts and the dataset verdict.
+
+``statistic`` is always the number compared with ``threshold``, as in
+Evidently's report: the p-value for the tests (``ks``, ``chisquare``, ``z``),
+the distance for ``wasserstein`` (normed by the reference standard deviation),
+``jensenshannon`` (natural log) and ``psi``.
+
+``effect_size`` says how *large* the change is, whatever the test: for the
+distance methods it is the statistic itself; for the tests it is the normed
+Wasserstein distance (numeric columns, ``ks``) or the Jensen-Shannon distance
+(``chisquare``/``z``), the measures Evidently itself uses on large samples.
+A drift flagged by a p-value whose effect size is below ``negligible_effect``
+(0.1 by default, Evidently's default distance threshold) is reported in
+``warnings`` and raised as a :class:`LargeSampleWarning`: with many rows even
+a harmless shift is "significant" (Evidently issues #50 and #171).
+
+Examples
+--------
+>>> r = DriftResult._example()
+>>> r.summary()
+'Drift detected: 2 of 3 columns drifted (share 0.67 >= 0.5); 1 skipped; 1 warning'
+>>> r.to_dict()["n_drifted"]
+2
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import asdict, dataclass, field
+
+from mlops_kit.results import Result, get_ax, jsonable
+
+__all__ = ["ColumnDrift", "DriftResult", "LargeSampleWarning"]
+
+
+class LargeSampleWarning(UserWarning):
+    """A drift flagged by a p-value although its effect size is negligible."""
+
+
+@dataclass(frozen=True)
+class ColumnDrift:
+    """The verdict for one column.
+
+    ``error_bound`` is 0 for exact statistics; for streamed data it bounds the
+    error of ``statistic`` (the p-value for ``ks``, the normed distance for
+    ``wasserstein``). ``note`` holds the skip reason or the large-sample warning.
+
+    Examples
+    --------
+    >>> c = ColumnDrift("age", "num", "wasserstein", 0.23, None, 0.1, True, 0.23, "wasserstein")
+    >>> c.drifted, c.skipped
+    (True, False)
+    """
+
+    column: str
+    type: str  # "num" | "cat"
+    test: str  # method name, or "skipped"
+    statistic: float | None
+    p_value: float | None
+    threshold: float | None
+    drifted: bool
+    effect_size: float | None = None
+    effect_measure: str | None = None
+    n_reference: int = 0
+    n_current: int = 0
+    error_bound: float = 0.0  # > 0 only for approximated statistics on streamed data
+    note: str = ""
+
+    @property
+    def skipped(self) -> bool:
+        return self.test == "skipped"
+
+
+_DICT_KEYS = ("column", "type", "test", "statistic", "p_value", "threshold", "drifted")
+_EXTRA_KEYS = ("effect_size", "effect_measure", "n_reference", "n_current", "error_bound")
+
+
+@dataclass(repr=False, eq=False)
+class DriftResult(Result):
+    """Per-column drift verdicts and the dataset verdict.
+
+    Parameters
+    ----------
+    columns : list of ColumnDrift
+        One entry per column, skipped columns included (``test == "skipped"``).
+    drift_share : float
+        Share of drifted columns at which the dataset counts as drifted.
+    engine : str
+        ``"native"`` or ``"evidently"``.
+    warnings : list of str
+        Large-sample and other notes (also raised with :func:`warnings.warn`).
+    html_path : str, optional
+        Where Evidently's HTML report was saved (Evidently engine).
+    """
+
+    columns: list = field(default_factory=list)
+    drift_share: float = 0.5
+    engine: str = "native"
+    warnings: list = field(default_factory=list)
+    html_path: str | None = None
+
+    title = "Data drift"
+
+    # --- numbers ----------------------------------------------------------
+    @property
+    def checked(self) -> list[ColumnDrift]:
+        """The columns that were tested (skipped ones left out)."""
+        return [c for c in self.columns if not c.skipped]
+
+    @property
+    def skipped(self) -> list[ColumnDrift]:
+        """The columns that could not be tested, with the reason in ``note``."""
+        return [c for c in self.columns if c.skipped]
+
+    @property
+    def n_columns(self) -> int:
+        return len(self.checked)
+
+    @property
+    def n_drifted(self) -> int:
+        return sum(1 for c in self.checked if c.drifted)
+
+    @property
+    def share_drifted(self) -> float:
+        """Drifted columns / tested columns (0.0 when nothing was tested)."""
+        return self.n_drifted / self.n_columns if self.n_columns else 0.0
+
+    @property
+    def dataset_drift(self) -> bool:
+        """True when ``share_drifted >= drift_share`` (Evidently's rule)."""
+        return self.n_columns > 0 and self.share_drifted >= self.drift_share
+
+    def __getitem__(self, column) -> ColumnDrift:
+        for c in self.columns:
+            if c.column == str(column):
+                return c
+        raise KeyError(column)
+
+    # --- Result contract ----------------------------------------------------
+    def to_dict(self) -> dict:
+        """``{"dataset_drift", "drift_share", "n_drifted", "columns", ...}`` as strict JSON types.
+
+        ``drift_share`` is the configured share; ``share_drifted`` the observed one.
+        """
+        cols = []
+        for c in self.checked:
+            item = {k: getattr(c, k) for k in _DICT_KEYS + _EXTRA_KEYS}
+            cols.append(item)
+        return jsonable(
+            {
+                "dataset_drift": bool(self.dataset_drift),
+                "drift_share": float(self.drift_share),
+                "n_drifted": int(self.n_drifted),
+                "columns": cols,
+                "n_columns": self.n_columns,
+                "share_drifted": self.share_drifted,
+                "engine": self.engine,
+                "skipped": [{"column": c.column, "reason": c.note} for c in self.skipped],
+                "warnings": list(self.warnings),
+            }
+        )
+
+    def to_frame(self):
+        """One row per column: column, type, test, statistic, p_value, threshold, drifted, ..."""
+        import pandas as pd
+
+        rows = [asdict(c) for c in self.columns]
+        cols = [*_DICT_KEYS, *_EXTRA_KEYS, "note"]
+        return pd.DataFrame.from_records(rows, columns=cols)
+
+    def summary(self) -> str:
+        if not self.n_columns:
+            return f"No column could be tested ({len(self.skipped)} skipped)"
+        head = "Drift detected" if self.dataset_drift else "No dataset drift"
+        op = ">=" if self.dataset_drift else "<"
+        text = (
+            f"{head}: {self.n_drifted} of {self.n_columns} columns drifted "
+            f"(share {self.share_drifted:.2f} {op} {self.drift_share:g})"
+        )
+        if self.skipped:
+            text += f"; {len(self.skipped)} skipped"
+        if self.warnings:
+            text += f"; {len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}"
+        return text
+
+    def scores(self) -> list[tuple[str, float]]:
+        """``(column, score)`` with score > 1 meaning drift, for every tested column.
+
+        Distances: ``statistic / threshold``; p-values: ``log(p) / log(threshold)``.
+        """
+        import math
+
+        out = []
+        for c in self.checked:
+            if c.p_value is not None:
+                p = max(c.statistic, 1e-300)
+                score = math.log(p) / math.log(c.threshold) if c.threshold < 1 else 0.0
+            else:
+                score = c.statistic / c.threshold if c.threshold else 0.0
+            out.append((c.column, score))
+        return out
+
+    def plot(self, ax=None):
+        """Horizontal bars of each column's statistic relative to its threshold.
+
+        A bar past the dashed line at 1 is drift (red); see :meth:`scores`.
+        """
+        scores = self.scores()
+        ax = get_ax(ax, figsize=(6, max(2.0, 0.35 * len(scores) + 1)))
+        names = [s[0] for s in scores][::-1]
+        values = [min(s[1], 50.0) for s in scores][::-1]
+        drifted = [c.drifted for c in self.checked][::-1]
+        colors = ["#d62728" if d else "#1f77b4" for d in drifted]
+        ax.barh(range(len(values)), values, color=colors)
+        ax.set_yticks(range(len(values)), names)
+        ax.axvline(1.0, color="black", linestyle="--", linewidth=1)
+        ax.set_xlabel("statistic relative to threshold (> 1 = drift)")
+        ax.set_title(self.summary(), fontsize=9)
+        return ax
+
+    def _repr_html_(self) -> str:
+        out = super()._repr_html_()
+        if self.warnings:
+            items = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings[:10])
+            out = out[: -len("</div>")] + f"<ul>{items}</ul></div>"
+        return out
+
+    # --- MLflow ---------------------------------------------------------------
+    def log_to_mlflow(self, run_id: str | None = None, prefix: str = "drift", tracking_uri=None):
+        """Log the share, the count and per-column statistics, plus the table as JSON.
+
+        Metrics (one ``MlflowClient.log_batch`` call per 1000): ``{prefix}_share``,
+        ``{prefix}_n_drifted``, ``{prefix}_n_columns``, ``{prefix}_dataset_drift``
+        (0/1) and, per column, ``{prefix}.{column}.statistic`` and
+        ``{prefix}.{column}.effect_size``. Artifact: ``{prefix}/drift_result.json``.
+
+        Parameters
+        ----------
+        run_id : str, optional
+            The run to log to; default: the active MLflow run.
+        prefix : str
+            Prefix of the metric names and artifact folder.
+        tracking_uri : str, optional
+            Store of ``run_id``; default: MLflow's current URI when a run is
+            active, else the kit's store (see :func:`mlops_kit.tracking.get_client`).
+
+        Returns
+        -------
+        str
+            The run id logged to.
+        """
+        import time
+
+        import mlflow
+        from mlflow.entities import Metric
+
+        from mlops_kit.errors import TrackingError
+        from mlops_kit.tracking.store import get_client
+
+        active = mlflow.active_run()
+        if run_id is None:
+            if active is None:
+                raise TrackingError(
+                    "No active MLflow run: start one (mlflow.start_run()) or pass run_id=..."
+                )
+            run_id = active.info.run_id
+        if tracking_uri is None and active is not None:
+            tracking_uri = mlflow.get_tracking_uri()
+        client = get_client(tracking_uri)
+        now = int(time.time() * 1000)
+        values = {
+            f"{prefix}_share": self.share_drifted,
+            f"{prefix}_n_drifted": float(self.n_drifted),
+            f"{prefix}_n_columns": float(self.n_columns),
+            f"{prefix}_dataset_drift": float(self.dataset_drift),
+        }
+        for c in self.checked:
+            key = _metric_key(c.column)
+            values[f"{prefix}.{key}.statistic"] = c.statistic
+            if c.effect_size is not None:
+                values[f"{prefix}.{key}.effect_size"] = c.effect_size
+        metrics = [Metric(k, float(v), now, 0) for k, v in values.items() if v is not None]
+        for i in range(0, len(metrics), 1000):
+            client.log_batch(run_id, metrics=metrics[i : i + 1000])
+        client.log_text(run_id, self.to_json(indent=2), f"{prefix}/drift_result.json")
+        return run_id
+
+    @classmethod
+    def _example(cls) -> DriftResult:
+        cols = [
+            ColumnDrift(
+                "age", "num", "ks", 0.001, 0.001, 0.05, True, 0.31, "wasserstein", 500, 500
+            ),
+            ColumnDrift(
+                "<b>city</b>",
+                "cat",
+                "chisquare",
+                0.02,
+                0.02,
+                0.05,
+                True,
+                0.04,
+                "jensenshannon",
+                500,
+                500,
+            ),
+            ColumnDrift(
+                "income",
+                "num",
+                "wasserstein",
+                0.03,
+                None,
+                0.1,
+                False,
+                0.03,
+                "wasserstein",
+                5000,
+                5000,
+            ),
+            ColumnDrift(
+                "notes", "cat", "skipped", None, None, None, False, note="free text or IDs"
+            ),
+        ]
+        return cls(
+            columns=cols,
+            drift_share=0.5,
+            engine="native",
+            warnings=["column '<b>city</b>': example warning"],
+        )
+
+
+def _metric_key(name: str) -> str:
+    """MLflow metric names allow letters, digits, ``_ - . /`` and spaces."""
+    return re.sub(r"[^0-9A-Za-z_\-. /]", "_", str(name))[:200] or "_"
