@@ -36,6 +36,22 @@ def test_tour_exits_zero_and_writes_store_and_report_in_default_folder(tour_run)
     assert "Alias history" in report and "data:image/png;base64," in report
     assert "report.html" in proc.stdout
     assert not (cwd / "mlruns").exists(), "artifacts must stay beside the store"
+    assert (out / "drift.html").is_file()
+    for heading in ("Step 0: evidence scan", "Step 2: data quality", "Step 2: data drift"):
+        assert heading in report
+    assert "performance gate" in proc.stdout and "data drift" in proc.stdout
+
+
+def test_tour_logs_its_validation_where_the_maturity_scan_finds_it(tour_run):
+    cwd, _ = tour_run
+    from mlops_kit.maturity import scan
+
+    uri = f"sqlite:///{cwd / 'mlops-kit-tour' / 'mlruns.db'}"
+    proposed = scan(tracking_uri=uri).proposed_answers()
+    # validation, drift checks and a rollback were all recorded in the store
+    assert proposed["tv_data_validation"] > 0
+    assert proposed["mon_drift_detection"] > 0
+    assert proposed["cicd_rollback"] > 0
 
 
 def test_tour_tracks_registers_promotes_and_rolls_back(tour_run):
