@@ -29,6 +29,7 @@ __all__ = ["COMMANDS", "cli", "main"]
 #: sub-command name -> "module:attribute" of its click command
 COMMANDS: dict[str, str] = {
     "tour": "mlops_kit.commands.tour:command",
+    "validate": "mlops_kit.commands.validate:command",
     "assess": "mlops_kit.commands.assess:command",
     "drift": "mlops_kit.commands.drift:command",
     "roi": "mlops_kit.commands.roi:command",

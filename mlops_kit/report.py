@@ -29,6 +29,7 @@ _STYLE = (
     "border-bottom:1px solid #ddd;text-align:right}"
     "h2{margin-top:1.6em;border-bottom:2px solid #eee}"
     "img{max-width:100%}.summary{background:#f6f8fa;padding:.6em 1em;border-radius:4px}"
+    ".table-wrap{overflow-x:auto;font-size:small}"
 )
 
 
@@ -43,11 +44,16 @@ class HtmlReport:
     """
 
     title: str
-    sections: list[tuple[str, str, object]] = field(default_factory=list)
+    sections: list[tuple[str, str, object, int, bool]] = field(default_factory=list)
 
-    def add(self, heading: str, text: str = "", result=None) -> None:
-        """Append a section: a heading, a paragraph and an optional Result."""
-        self.sections.append((heading, text, result))
+    def add(
+        self, heading: str, text: str = "", result=None, *, max_rows: int = 50, chart: bool = True
+    ) -> None:
+        """Append a section: a heading, a paragraph and an optional Result.
+
+        ``max_rows`` limits the Result's table; ``chart=False`` leaves out its chart.
+        """
+        self.sections.append((heading, text, result, max_rows, chart))
 
     def to_html(self) -> str:
         """Return the whole page as a string (user strings escaped)."""
@@ -56,14 +62,14 @@ class HtmlReport:
             f"<title>{html.escape(self.title)}</title><style>{_STYLE}</style></head><body>",
             f"<h1>{html.escape(self.title)}</h1>",
         ]
-        for heading, text, result in self.sections:
+        for heading, text, result, max_rows, chart in self.sections:
             parts.append(f"<h2>{html.escape(heading)}</h2>")
             if text:
                 parts.append(f"<p>{html.escape(text)}</p>")
             if result is not None:
                 parts.append(f"<p class='summary'>{html.escape(result.summary())}</p>")
-                parts.append(result._table_html(max_rows=50))
-                png = result._plot_png_base64()
+                parts.append(f"<div class='table-wrap'>{result._table_html(max_rows)}</div>")
+                png = result._plot_png_base64() if chart else None
                 if png:
                     parts.append(
                         f"<img alt='{html.escape(heading)}' src='data:image/png;base64,{png}'>"

@@ -181,7 +181,7 @@ class Result:
         from mlops_kit.report import HtmlReport
 
         report = HtmlReport(self.title)
-        report.add("Summary", "", self)
+        report.add("Summary", "", self, max_rows=10_000)
         return report.save(path)
 
 

@@ -181,6 +181,7 @@ def _step_tracking(uri, n_rows, seed, report, say) -> dict:
         f"The champion alias of {MODEL_NAME!r} was promoted twice and rolled back once; "
         "the history is stored in the registry itself.",
         TableResult("Alias history", events[cols].to_dict("records")),
+        chart=False,
     )
     return {
         "baseline_auc": base_scores["roc_auc"],
@@ -217,7 +218,7 @@ def _step_validate(uri, out, n_rows, seed, candidate_version, report, say) -> di
         quality.log_to_mlflow(run.run_id)
         perf = gate.check(f"models:/{MODEL_NAME}/{candidate_version}", X, current[TARGET])
         perf.log_to_mlflow(run.run_id, tracking_uri=uri)
-        drift = DriftCheck().run(reference, current)
+        drift = DriftCheck(columns=list(X.columns)).run(reference, current)
         drift.log_to_mlflow(run.run_id, tracking_uri=uri)
     drift.save_html(out / "drift.html")
 
@@ -226,8 +227,10 @@ def _step_validate(uri, out, n_rows, seed, candidate_version, report, say) -> di
     say(f"Step 2  data drift: {drift.summary()}")
     report.add(
         "Step 2: data quality",
-        "Expectations learned from the reference window, checked on the newest batch.",
+        "Expectations learned from the reference window, checked on the newest batch "
+        "(the first rows of the table; every expectation is in the validation run).",
         quality,
+        max_rows=12,
     )
     report.add(
         "Step 2: performance gate",
