@@ -25,14 +25,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlops_kit._tour_models import (
+    BASELINE_FEATURES,
+    TARGET,
+    _baseline,
+    _candidate,
+    _features,
+    _scores,
+)
 from mlops_kit.errors import InputError
 
 __all__ = ["EXPERIMENT", "MODEL_NAME", "TourSummary", "run_tour"]
 
 MODEL_NAME = "credit-risk"
 EXPERIMENT = "credit-risk"
-TARGET = "default"
-_DROP = ("id", "application_date", TARGET)
 
 
 @dataclass
@@ -44,56 +50,6 @@ class TourSummary:
     report_path: Path
     lines: list[str] = field(default_factory=list)
     facts: dict = field(default_factory=dict)
-
-
-def _features(df):
-    X = df.drop(columns=[c for c in _DROP if c in df.columns])
-    categorical = [c for c in X.columns if X[c].dtype == object or str(X[c].dtype) == "category"]
-    numeric = [c for c in X.columns if c not in categorical]
-    return X, numeric, categorical
-
-
-BASELINE_FEATURES = ["credit_score", "income", "debt_to_income"]
-
-
-def _baseline():
-    """A three-feature scorecard: the kind of first model a team ships."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    prep = ColumnTransformer([("num", StandardScaler(), BASELINE_FEATURES)], remainder="drop")
-    return Pipeline([("prep", prep), ("model", LogisticRegression(max_iter=500))])
-
-
-def _candidate(numeric, categorical, c=1.0):
-    """Every feature: scaled numerics and one-hot categoricals."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import Pipeline
-    from sklearn.preprocessing import OneHotEncoder, StandardScaler
-
-    prep = ColumnTransformer(
-        [
-            ("num", StandardScaler(), numeric),
-            ("cat", OneHotEncoder(handle_unknown="ignore"), categorical),
-        ],
-        remainder="drop",
-    )
-    return Pipeline([("prep", prep), ("model", LogisticRegression(C=c, max_iter=1000))])
-
-
-def _scores(model, X, y) -> dict[str, float]:
-    from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
-
-    proba = model.predict_proba(X)[:, 1]
-    pred = (proba >= 0.5).astype(int)
-    return {
-        "roc_auc": float(roc_auc_score(y, proba)),
-        "accuracy": float(accuracy_score(y, pred)),
-        "f1": float(f1_score(y, pred, zero_division=0)),
-    }
 
 
 def _train_and_track(name, model, params, train, valid, uri, seed, curve=False):

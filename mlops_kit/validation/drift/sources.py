@@ -45,7 +45,7 @@ def read_frame(path, side: str):
 def _existing(path, side: str) -> Path:
     path = Path(path)
     if not path.is_file():
-        raise InputError.invalid(side, str(path), f"an existing {_FILE_HINT}")
+        raise InputError.invalid(side, str(path), f"the path of {_FILE_HINT} that exists")
     if path.suffix.lower() not in (".parquet", ".pq", ".csv"):
         raise InputError.invalid(side, str(path), _FILE_HINT)
     return path
