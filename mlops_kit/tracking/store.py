@@ -9,10 +9,10 @@ deprecated upstream and is never used by default.
 
 Examples
 --------
->>> import os, tempfile
->>> home = tempfile.mkdtemp()
->>> resolve_tracking_uri(home=home).endswith("/mlruns.db")
-True
+>>> resolve_tracking_uri("sqlite:////data/team/mlruns.db")
+'sqlite:////data/team/mlruns.db'
+>>> artifact_root("sqlite:////data/team/mlruns.db")
+'file:///data/team/mlartifacts'
 """
 
 from __future__ import annotations

@@ -34,6 +34,8 @@ _EXPORTS: dict[str, str] = {
     "ColumnDrift": "drift",
     "LargeSampleWarning": "drift",
     "detect_drift": "drift",
+    "drift_explorer": "drift",
+    "DriftExplorer": "drift",
     "Expectations": "quality",
     "QualityCheck": "quality",
     "QualityReport": "quality",

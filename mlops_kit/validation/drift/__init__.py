@@ -2,12 +2,14 @@
 
 - :class:`DriftCheck` / :func:`detect_drift`: the check (native or Evidently engine);
 - :class:`DriftResult` / :class:`ColumnDrift`: what it returns;
-- :class:`LargeSampleWarning`: a p-value drift with a negligible effect size.
+- :class:`LargeSampleWarning`: a p-value drift with a negligible effect size;
+- :func:`drift_explorer` / :class:`DriftExplorer`: the notebook widget.
 
 Modules: ``methods`` (the tests and Evidently's automatic choice),
 ``validate`` (input checks shared by both engines), ``stattests`` (the
 statistics), ``native`` (in-memory engine), ``chunked``/``grid``/``sources``
-(streamed current data), ``evidently_engine`` and ``result``.
+(streamed current data), ``evidently_engine``, ``result`` and
+``widget``/``widget_render`` (the explorer).
 
 Examples
 --------
@@ -28,6 +30,8 @@ _EXPORTS = {
     "DriftResult": "result",
     "ColumnDrift": "result",
     "LargeSampleWarning": "result",
+    "DriftExplorer": "widget",
+    "drift_explorer": "widget",
 }
 
 __all__ = sorted(_EXPORTS)
