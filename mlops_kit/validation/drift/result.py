@@ -219,8 +219,31 @@ class DriftResult(Result):
         ax.set_title(self.summary(), fontsize=9)
         return ax
 
+    def _bars_html(self, max_columns: int = 30) -> str:
+        """A small chart in plain HTML: one bar per column, statistic relative to threshold.
+
+        The dashed line is the threshold (score 1); bars are capped at 3x.
+        Pure HTML keeps the notebook view a few KB, with no image.
+        """
+        rows = []
+        by_name = {c.column: c for c in self.checked}
+        for name, score in self.scores()[:max_columns]:
+            width = min(max(score, 0.0), 3.0) / 3.0 * 100
+            color = "#d62728" if by_name[name].drifted else "#1f77b4"
+            rows.append(
+                "<div style='display:flex;align-items:center;height:14px'>"
+                "<span style='width:11em;overflow:hidden;font-size:11px'>"
+                f"{html.escape(name)}</span>"
+                "<span style='position:relative;width:180px;height:9px;background:#f2f2f2'>"
+                f"<span style='position:absolute;left:0;width:{width:.0f}%;height:9px;"
+                f"background:{color}'></span><span style='position:absolute;left:33.3%;"
+                "height:9px;border-left:1px dashed #000'></span></span></div>"
+            )
+        return f"<div style='margin:4px 0'>{''.join(rows)}</div>"
+
     def _repr_html_(self) -> str:
         out = super()._repr_html_()
+        out = out[: -len("</div>")] + self._bars_html() + "</div>"
         if self.warnings:
             items = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings[:10])
             out = out[: -len("</div>")] + f"<ul>{items}</ul></div>"
