@@ -116,7 +116,7 @@ def test_errors_inside_the_stream_name_the_chunk(make_drift_frame):
 
 def test_missing_file_and_unknown_format(tmp_path, make_drift_frame):
     reference = make_drift_frame(100, 1)
-    with pytest.raises(InputError, match="existing"):
+    with pytest.raises(InputError, match="that exists"):
         _run(reference, tmp_path / "nope.parquet")
     other = tmp_path / "data.txt"
     other.write_text("x\n1\n")
