@@ -26,8 +26,9 @@ True
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from mlops_kit._lazy import lazy_exports
 
 __all__ = [
     "DRIFT_KINDS",
@@ -64,13 +65,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from mlops_kit.data.split import split_reference_current
 
 
-def __getattr__(name: str):
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _WHERE, globals())

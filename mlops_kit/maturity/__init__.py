@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+from mlops_kit._lazy import lazy_exports
 from mlops_kit.maturity.assessment import Assessment, assess
 from mlops_kit.maturity.bank import DEFAULT_BANK, Dimension, Item, Level, QuestionBank, load_bank
 from mlops_kit.maturity.progress import DEFAULT_EXPERIMENT, ProgressResult, log_assessment, progress
@@ -30,10 +31,10 @@ from mlops_kit.maturity.scan import EvidenceScan, scan
 
 #: names imported on first use (the widget needs ipywidgets and matplotlib)
 _LAZY = {
-    "AssessmentWidget": "mlops_kit.maturity.widget",
-    "assessment_widget": "mlops_kit.maturity.widget",
-    "export_assessment": "mlops_kit.maturity.widget_io",
-    "read_answers": "mlops_kit.maturity.widget_io",
+    "AssessmentWidget": "widget",
+    "assessment_widget": "widget",
+    "export_assessment": "widget_io",
+    "read_answers": "widget_io",
 }
 
 __all__ = [
@@ -60,11 +61,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
-    if name in _LAZY:
-        import importlib
-
-        value = getattr(importlib.import_module(_LAZY[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())

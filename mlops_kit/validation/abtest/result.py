@@ -156,7 +156,7 @@ class ABTestResult(Result):
         and ``<prefix>_test``; artifact ``<prefix>/result.json``. Logs to
         ``run_id`` or, when None, the active MLflow run.
         """
-        from mlops_kit.validation.quality.mlflow_log import log_result
+        from mlops_kit.validation.mlflow_log import log_result
 
         metrics = {
             f"{prefix}_value_a": self.value_a,

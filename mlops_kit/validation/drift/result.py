@@ -273,25 +273,8 @@ class DriftResult(Result):
         str
             The run id logged to.
         """
-        import time
+        from mlops_kit.validation.mlflow_log import log_result
 
-        import mlflow
-        from mlflow.entities import Metric
-
-        from mlops_kit.errors import TrackingError
-        from mlops_kit.tracking.store import get_client
-
-        active = mlflow.active_run()
-        if run_id is None:
-            if active is None:
-                raise TrackingError(
-                    "No active MLflow run: start one (mlflow.start_run()) or pass run_id=..."
-                )
-            run_id = active.info.run_id
-        if tracking_uri is None and active is not None:
-            tracking_uri = mlflow.get_tracking_uri()
-        client = get_client(tracking_uri)
-        now = int(time.time() * 1000)
         values = {
             f"{prefix}_share": self.share_drifted,
             f"{prefix}_n_drifted": float(self.n_drifted),
@@ -303,11 +286,9 @@ class DriftResult(Result):
             values[f"{prefix}.{key}.statistic"] = c.statistic
             if c.effect_size is not None:
                 values[f"{prefix}.{key}.effect_size"] = c.effect_size
-        metrics = [Metric(k, float(v), now, 0) for k, v in values.items() if v is not None]
-        for i in range(0, len(metrics), 1000):
-            client.log_batch(run_id, metrics=metrics[i : i + 1000])
-        client.log_text(run_id, self.to_json(indent=2), f"{prefix}/drift_result.json")
-        return run_id
+        return log_result(
+            self, values, f"{prefix}/drift_result.json", run_id=run_id, tracking_uri=tracking_uri
+        )
 
     @classmethod
     def _example(cls) -> DriftResult:

@@ -10,10 +10,8 @@ Examples
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import time
 
 from mlops_kit.errors import InputError, TrackingError
 
@@ -75,33 +73,10 @@ def log_report(report, *, run_id: str | None = None, tracking_uri: str | None = 
 
     Nothing is written when the run cannot be found.
     """
-    from mlflow.entities import Metric, RunTag
-
-    from mlops_kit.results import jsonable
-    from mlops_kit.tracking.store import get_client
+    from mlops_kit.validation.mlflow_log import log_result
 
     run_id, uri = _resolve(report, run_id, tracking_uri)
-    client = get_client(uri)
-    try:
-        client.get_run(run_id)
-    except Exception as exc:
-        raise TrackingError(
-            f"Cannot log to run {run_id!r} in store {uri!r}: {type(exc).__name__}: {exc}"
-        ) from exc
-    payload = json.loads(json.dumps(jsonable(report.to_dict()), allow_nan=False))
-    now = int(time.time() * 1000)
-    metrics = [Metric(k, v, now, 0) for k, v in _metrics(report).items()]
-    tags = [
-        RunTag(PASSED_TAG, "true" if report.passed else "false"),
-        RunTag(FAILED_TAG, str(report.n_failed)),
-    ]
-    try:
-        client.log_dict(run_id, payload, ARTIFACT)
-        for start in range(0, len(metrics), 1000):
-            client.log_batch(run_id, metrics=metrics[start : start + 1000])
-        client.log_batch(run_id, tags=tags)
-    except Exception as exc:
-        raise TrackingError(
-            f"Logging the performance report to run {run_id!r} failed: {type(exc).__name__}: {exc}"
-        ) from exc
-    return run_id
+    tags = {PASSED_TAG: "true" if report.passed else "false", FAILED_TAG: str(report.n_failed)}
+    return log_result(
+        report, _metrics(report), ARTIFACT, run_id=run_id, tags=tags, tracking_uri=uri
+    )

@@ -195,7 +195,7 @@ income: 3.2% missing > allowed 1.0%
         ...     QualityReport._example().log_to_mlflow() == run.info.run_id
         True
         """
-        from mlops_kit.validation.quality.mlflow_log import log_result
+        from mlops_kit.validation.mlflow_log import log_result
 
         metrics = {
             f"{prefix}_passed": float(self.passed),

@@ -1,7 +1,8 @@
 """Log a validation Result to an MLflow run: a few metrics and the full JSON.
 
-Shared by :class:`~mlops_kit.validation.quality.result.QualityReport` and
-:class:`~mlops_kit.validation.abtest.result.ABTestResult`.
+Shared by every validation Result (quality, A/B test, performance, drift), so
+that they all resolve the run, check it exists before writing anything, batch
+metrics by MLflow's limit of 1,000 and report failures the same way.
 
 Examples
 --------
@@ -51,6 +52,7 @@ def log_result(
     *,
     run_id: str | None = None,
     params: dict | None = None,
+    tags: dict | None = None,
     tracking_uri: str | None = None,
 ) -> str:
     """Log ``metrics`` (and ``params``) plus ``result.to_dict()`` as a JSON artifact.
@@ -67,6 +69,8 @@ def log_result(
         Run to log to; default the active MLflow run.
     params : dict, optional
         Params (stored as strings).
+    tags : dict, optional
+        Run tags (stored as strings).
     tracking_uri : str, optional
         Store of ``run_id``; default the active run's store, else the kit's
         :func:`~mlops_kit.tracking.store.resolve_tracking_uri`.
@@ -81,7 +85,7 @@ def log_result(
     TrackingError
         No run to log to, or the run does not exist (nothing is written).
     """
-    from mlflow.entities import Metric, Param
+    from mlflow.entities import Metric, Param, RunTag
 
     from mlops_kit.results import jsonable
     from mlops_kit.tracking.store import get_client
@@ -102,9 +106,12 @@ def log_result(
         if value is not None and math.isfinite(float(value))
     ]
     param_entries = [Param(k, str(v)) for k, v in (params or {}).items()]
+    tag_entries = [RunTag(k, str(v)) for k, v in (tags or {}).items()]
     try:
         client.log_dict(run_id, payload, artifact_file)
-        client.log_batch(run_id, metrics=entries, params=param_entries)
+        for start in range(0, max(len(entries), 1), 1000):
+            client.log_batch(run_id, metrics=entries[start : start + 1000])
+        client.log_batch(run_id, params=param_entries, tags=tag_entries)
     except Exception as exc:
         raise TrackingError(
             f"Logging {type(result).__name__} to run {run_id!r} failed: {type(exc).__name__}: {exc}"
