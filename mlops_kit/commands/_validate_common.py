@@ -17,6 +17,7 @@ import sys
 
 import click
 
+from mlops_kit.commands._common import BadInput, one_line
 from mlops_kit.errors import MlopsKitError
 
 __all__ = [
@@ -32,20 +33,6 @@ __all__ = [
 ]
 
 _INVALID = re.compile(r"^Invalid ([A-Za-z_][\w.]*)(\[[^\]]*\])?( key)?:")
-
-
-class BadInput(click.ClickException):
-    """Bad input: a one-line message on stderr and exit status 2 (also under ``cli.main``)."""
-
-    exit_code = 2
-
-    def __init__(self, message: str):
-        super().__init__(one_line(message))
-
-
-def one_line(message) -> str:
-    """Collapse a (possibly multi-line) message into one line."""
-    return " ".join(str(message).split())
 
 
 def cli_message(exc, names: dict[str, str]) -> str:

@@ -18,15 +18,10 @@ import sys
 
 import click
 
+from mlops_kit.commands._common import BadInput
 from mlops_kit.errors import MlopsKitError
 
 __all__ = ["command"]
-
-
-class BadInput(click.ClickException):
-    """Bad input: exit status 2 (also when the command runs standalone)."""
-
-    exit_code = 2
 
 
 def _parse_mapping(text: str | None, option: str, convert):

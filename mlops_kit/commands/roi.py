@@ -19,17 +19,12 @@ import json
 
 import click
 
+from mlops_kit.commands._common import BadInput
 from mlops_kit.errors import InputError, MlopsKitError
 from mlops_kit.results import jsonable
 from mlops_kit.roi.inputs import FIELDS
 
 __all__ = ["BadInput", "command"]
-
-
-class BadInput(click.ClickException):
-    """Bad input: the message on stderr and exit status 2 (also under ``cli.main``)."""
-
-    exit_code = 2
 
 
 def _input_options(func):

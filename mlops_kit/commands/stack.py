@@ -15,15 +15,10 @@ from __future__ import annotations
 
 import click
 
+from mlops_kit.commands._common import BadInput
 from mlops_kit.errors import MlopsKitError
 
 __all__ = ["BadInput", "command"]
-
-
-class BadInput(click.ClickException):
-    """Bad input: the message on stderr and exit status 2 (also under ``cli.main``)."""
-
-    exit_code = 2
 
 
 @click.command("stack")
