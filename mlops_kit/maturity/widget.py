@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import html
 
-from mlops_kit.errors import DependencyError, InputError
+from mlops_kit._figures import import_ipywidgets
+from mlops_kit.errors import InputError
 from mlops_kit.maturity import widget_parts as parts
 from mlops_kit.maturity.progress import DEFAULT_EXPERIMENT
 
@@ -29,11 +30,7 @@ __all__ = ["AssessmentWidget", "assessment_widget"]
 
 
 def _widgets():
-    try:
-        import ipywidgets
-    except ImportError as exc:  # pragma: no cover - ipywidgets is a dependency
-        raise DependencyError("assessment_widget needs ipywidgets: pip install ipywidgets") from exc
-    return ipywidgets
+    return import_ipywidgets("assessment_widget")
 
 
 class AssessmentWidget:

@@ -14,7 +14,6 @@ Examples
 from __future__ import annotations
 
 import html
-import io
 
 __all__ = [
     "ANSWER_LABELS",
@@ -122,10 +121,8 @@ def gaps_html(assessment, top: int = 3) -> str:
 
 def radar_png(assessment, dpi: int = 80) -> bytes:
     """The assessment's radar chart as PNG bytes (no pyplot figure is left open)."""
-    from matplotlib.figure import Figure
+    from mlops_kit._figures import figure_png
 
-    fig = Figure(figsize=(5.5, 4.5))
-    assessment.plot(ax=fig.add_subplot(projection="polar"))
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    return buf.getvalue()
+    return figure_png(
+        lambda ax: assessment.plot(ax=ax), figsize=(5.5, 4.5), dpi=dpi, projection="polar"
+    )

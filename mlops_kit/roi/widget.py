@@ -16,9 +16,9 @@ Examples
 from __future__ import annotations
 
 import html
-import io
 
-from mlops_kit.errors import DependencyError, InputError
+from mlops_kit._figures import figure_png, import_ipywidgets
+from mlops_kit.errors import InputError
 from mlops_kit.roi.inputs import FIELDS, RoiInputs
 from mlops_kit.roi.results import money
 
@@ -45,11 +45,7 @@ SLIDERS: dict[str, tuple[float, float, float, str]] = {
 
 
 def _widgets():
-    try:
-        import ipywidgets
-    except ImportError as exc:  # pragma: no cover - ipywidgets is a dependency
-        raise DependencyError("roi_widget needs ipywidgets: pip install ipywidgets") from exc
-    return ipywidgets
+    return import_ipywidgets("roi_widget")
 
 
 class RoiWidget:
@@ -220,10 +216,4 @@ def _summary_html(result) -> str:
 
 
 def _png(result) -> bytes:
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(8, 4))
-    result.plot(ax=fig.subplots())
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
-    return buf.getvalue()
+    return figure_png(lambda ax: result.plot(ax=ax), figsize=(8, 4))

@@ -25,7 +25,6 @@ True
 from __future__ import annotations
 
 import html
-import io
 import re
 
 from mlops_kit.errors import DependencyError, InputError
@@ -205,16 +204,10 @@ def chart_png(comparison: RunComparison, dpi: int = 80) -> bytes:
     """
     if not comparison.records or not comparison.metrics:
         return b""
-    import matplotlib
-    from matplotlib.figure import Figure
+    from mlops_kit._figures import figure_png
 
-    # run names are user text: "$x_$" must be drawn as typed, not parsed as mathtext
-    with matplotlib.rc_context({"text.parse_math": False}):
-        fig = Figure(figsize=(max(6, 0.6 * len(comparison.records) + 3), 3.5))
-        comparison.plot(ax=fig.subplots())
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    return buf.getvalue()
+    width = max(6, 0.6 * len(comparison.records) + 3)
+    return figure_png(lambda ax: comparison.plot(ax=ax), figsize=(width, 3.5), dpi=dpi)
 
 
 class ExperimentBrowser:

@@ -27,7 +27,8 @@ from __future__ import annotations
 import dataclasses
 import warnings
 
-from mlops_kit.errors import DependencyError, InputError, MlopsKitError
+from mlops_kit._figures import import_ipywidgets
+from mlops_kit.errors import InputError, MlopsKitError
 from mlops_kit.validation.drift.widget_data import (
     check_share,
     column_values,
@@ -42,11 +43,7 @@ _SAMPLE_SEEDS = (0, 1)  # reference, current
 
 
 def _widgets():
-    try:
-        import ipywidgets
-    except ImportError as exc:  # pragma: no cover - ipywidgets is a dependency
-        raise DependencyError("drift_explorer needs ipywidgets: pip install ipywidgets") from exc
-    return ipywidgets
+    return import_ipywidgets("drift_explorer")
 
 
 class DriftExplorer:

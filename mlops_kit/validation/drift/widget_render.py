@@ -18,7 +18,6 @@ True
 from __future__ import annotations
 
 import html
-import io
 import math
 
 __all__ = [
@@ -249,19 +248,15 @@ def chart_png(column, ref, cur, title: str) -> bytes:
     ones: side-by-side bars of each category's share. Missing values are
     dropped, as in the check.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from mlops_kit._figures import figure_png
 
-    fig = Figure(figsize=(7, 3.4), dpi=80)
-    canvas = FigureCanvasAgg(fig)
-    ax = fig.add_subplot()
-    if column.type == "num":
-        _draw_numeric(ax, ref, cur)
-    else:
-        _draw_categorical(ax, ref, cur)
-    ax.set_xlabel(_plain(column.column, 60))
-    ax.set_title(_plain(title, 110), fontsize=9, color="#b00020" if column.drifted else "black")
-    fig.tight_layout()
-    buf = io.BytesIO()
-    canvas.print_png(buf)
-    return buf.getvalue()
+    def draw(ax):
+        if column.type == "num":
+            _draw_numeric(ax, ref, cur)
+        else:
+            _draw_categorical(ax, ref, cur)
+        ax.set_xlabel(_plain(column.column, 60))
+        color = "#b00020" if column.drifted else "black"
+        ax.set_title(_plain(title, 110), fontsize=9, color=color)
+
+    return figure_png(draw, figsize=(7, 3.4))
