@@ -149,19 +149,10 @@ class QuestionBank:
 
 @functools.lru_cache(maxsize=8)
 def _load_cached(path: str, mtime: float) -> QuestionBank:
-    import yaml
-
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"Cannot read question bank {path!r}: {exc}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"Question bank {path!r} is not valid YAML: {exc}") from exc
+    from mlops_kit._yaml import read_yaml
     from mlops_kit.maturity.bank_parse import parse_bank
 
-    return parse_bank(data, source=path)
+    return parse_bank(read_yaml(path, "question bank"), source=path)
 
 
 def load_bank(path=None) -> QuestionBank:

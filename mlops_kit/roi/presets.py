@@ -167,17 +167,9 @@ def _load_default() -> dict[str, Preset]:
 
 
 def _load(path: Path) -> dict[str, Preset]:
-    import yaml
+    from mlops_kit._yaml import read_yaml
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the presets file ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
-    return _parse(data, path)
+    return _parse(read_yaml(path, "presets file"), path)
 
 
 def list_presets() -> list[str]:

@@ -313,14 +313,6 @@ def _default() -> Catalogue:
 
 
 def _load(path: Path) -> Catalogue:
-    import yaml
+    from mlops_kit._yaml import read_yaml
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the catalogue ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
-    return _parse(data, path)
+    return _parse(read_yaml(path, "catalogue"), path)
