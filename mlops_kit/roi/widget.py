@@ -111,7 +111,7 @@ class RoiWidget:
         self.preset = w.Dropdown(options=["(custom)", *list_presets()], description="preset")
         self.preset.observe(self._on_preset, names="value")
         self.summary = w.HTML()
-        self.chart = w.Image(format="png")
+        self.chart = w.Image(format="png", layout=w.Layout(max_width="720px"))
         names = list(SLIDERS)
         half = (len(names) + 1) // 2
         columns = w.HBox(

@@ -95,7 +95,8 @@ def frame_html(frame, max_rows: int = MAX_ROWS, what: str = "rows") -> str:
     table = re.sub(r">\s+<", "><", table).strip()
     if len(frame) > max_rows:
         table += f"<p><em>{len(frame) - max_rows} more {what} not shown</em></p>"
-    return table
+    # JupyterLab styles tables (padding, stripes) inside this class; elsewhere it is inert
+    return f"<div class='jp-RenderedHTMLCommon'>{table}</div>"
 
 
 def describe_error(exc: Exception) -> str:
@@ -273,7 +274,7 @@ class ExperimentBrowser:
         self.experiment = w.Dropdown(options=[], value=None, description="Experiment", style=style)
         self.metrics = w.SelectMultiple(options=[], description="Metrics", rows=5, style=style)
         self.runs_table = w.HTML()
-        self.chart = w.Image(format="png")
+        self.chart = w.Image(format="png", layout=w.Layout(max_width="720px"))
         self.refresh_button = w.Button(
             description="Refresh", icon="refresh", tooltip="Re-read the tracking store"
         )

@@ -140,7 +140,7 @@ class DriftExplorer:
         self.headline = w.HTML()
         self.table = w.HTML()
         self.column = w.Dropdown(description="column", layout=w.Layout(width="420px"))
-        self.chart = w.Image(format="png")
+        self.chart = w.Image(format="png", layout=w.Layout(max_width="720px"))
         self.caption = w.HTML()
         for control in (self.method, self.custom_threshold, self.threshold, self.drift_share):
             control.observe(self._on_setting, names="value")
