@@ -70,3 +70,35 @@ def test_drift_explorer_redraws_when_a_column_is_picked(open_notebook):
     page.wait_for_function(
         "([el, old]) => el.getAttribute('src') !== old", arg=[image.element_handle(), before]
     )
+
+
+def test_maturity_widget_level_follows_an_answer_clicked_in_the_page(open_notebook):
+    page = open_notebook(
+        "maturity.ipynb",
+        "from mlops_kit.maturity import assessment_widget, load_bank\n"
+        "answers = {item.id: 1 for item in load_bank().items}\n"
+        "answers['vt_code_in_git'] = 0  # a gate: no version control caps the level at 1\n"
+        "assessment_widget(answers=answers, team_size=30)",
+    )
+    page.wait_for_selector("text=Level 1")
+    first_question = page.locator(".widget-toggle-buttons").first
+    first_question.get_by_role("button", name="automated").click()
+    page.wait_for_selector("text=Level 5")
+
+
+def test_roi_widget_redraws_for_another_preset_and_a_moved_slider(open_notebook):
+    from mlops_kit.roi import RoiInputs, RoiModel
+
+    gartner = RoiModel(RoiInputs.from_preset("gartner")).run()
+    page = open_notebook("roi.ipynb", "from mlops_kit.roi import roi_widget\nroi_widget()")
+    page.wait_for_selector("text=14.9x")
+    preset = page.locator(".widget-dropdown", has=page.locator("label", has_text="preset"))
+    preset.locator("select").select_option(label="gartner")
+    page.wait_for_selector(f"text={gartner.roi:.1f}x")
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    for _ in range(5):
+        handle.press("ArrowRight")
+    page.wait_for_function(
+        "(old) => !document.body.innerText.includes(old)", arg=f"{gartner.roi:.1f}x"
+    )
