@@ -22,7 +22,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check mlops_kit tests benchmarks
 
 test: $(STAMP) lint
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests mlops_kit --doctest-modules -p no:cacheprovider
+	MPLBACKEND=Agg $(BIN)/python -m pytest --doctest-modules mlops_kit -p no:cacheprovider -q
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests -p no:cacheprovider
 	MPLBACKEND=Agg $(BIN)/python -m pytest --nbval tutorials --nbval-sanitize-with tests/sanitize.cfg -p no:cacheprovider
 
 lab: $(STAMP)
