@@ -58,6 +58,7 @@ _EXPORTS: dict[str, str] = {
     "promote": "alias_history",
     "rollback": "alias_history",
     "history": "alias_history",
+    "rollback_target": "alias_history",
     "compare_runs": "compare",
     "RunComparison": "compare",
     "experiment_browser": "widget",

@@ -65,7 +65,15 @@ from mlops_kit.tracking.registry import (
 )
 from mlops_kit.tracking.store import get_client
 
-__all__ = ["COLUMNS", "HISTORY_PREFIX", "history", "history_key", "promote", "rollback"]
+__all__ = [
+    "COLUMNS",
+    "HISTORY_PREFIX",
+    "history",
+    "history_key",
+    "promote",
+    "rollback",
+    "rollback_target",
+]
 
 HISTORY_PREFIX = "mlops_kit.alias_history."
 COLUMNS = ["seq", "alias", "action", "from_version", "to_version", "user", "timestamp", "reason"]
@@ -276,19 +284,7 @@ def rollback(
             f"roll back. Aliases that exist: {_shortlist(sorted(aliases))}."
         )
     now = int(aliases[alias])
-    stack = replay([e for e in parse_events(rm.tags) if e["alias"] == alias])
-    _sync(stack, now)
-    target, skipped = None, []
-    for candidate in reversed(stack[:-1]):
-        if candidate == now:
-            continue
-        try:
-            require_version(client, name, candidate)
-        except ModelNotFoundError:
-            skipped.append(candidate)
-            continue
-        target = candidate
-        break
+    target, skipped = _target(client, rm, alias, now)
     if target is None:
         gone = f" (earlier versions {_shortlist(skipped)} were deleted)" if skipped else ""
         raise RollbackError(
@@ -297,6 +293,42 @@ def rollback(
         )
     _move(client, rm, alias, target, "rollback", reason, who)
     return _info(client.get_model_version(name, str(target)))
+
+
+def _target(client, rm, alias: str, now: int) -> tuple[int | None, list[int]]:
+    """The version a rollback of ``alias`` (now at ``now``) moves to, and deleted ones skipped."""
+    stack = replay([e for e in parse_events(rm.tags) if e["alias"] == alias])
+    _sync(stack, now)
+    skipped = []
+    for candidate in reversed(stack[:-1]):
+        if candidate == now:
+            continue
+        try:
+            require_version(client, rm.name, candidate)
+        except ModelNotFoundError:
+            skipped.append(candidate)
+            continue
+        return candidate, skipped
+    return None, skipped
+
+
+def rollback_target(
+    name: str, alias: str = "champion", *, tracking_uri: str | None = None
+) -> tuple[int, int | None]:
+    """Return ``(current version, version rollback() would move to, or None)``; read-only.
+
+    Raises AliasNotFoundError / ModelNotFoundError like :func:`~mlops_kit.tracking.current`.
+
+    Examples
+    --------
+    >>> rollback_target("churn", "champion")  # doctest: +SKIP
+    (3, 2)
+    """
+    from mlops_kit.tracking.registry import current
+
+    now = current(name, alias, tracking_uri=tracking_uri).version
+    client = get_client(tracking_uri)
+    return now, _target(client, require_model(client, name), alias, now)[0]
 
 
 def history(name: str, alias: str | None = None, *, tracking_uri: str | None = None):

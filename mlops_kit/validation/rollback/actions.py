@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import warnings
 
-from mlops_kit.errors import ModelNotFoundError, RollbackError
+from mlops_kit.errors import RollbackError
 
 __all__ = ["EXPERIMENT", "perform_rollback", "recorded_metrics", "rollback_target"]
 
@@ -24,27 +24,11 @@ _MAX_TAG = 5000
 def rollback_target(name: str, alias: str, tracking_uri=None) -> tuple[int, int | None]:
     """Return ``(current version, version rollback() would move to or None)``, read-only.
 
-    Raises AliasNotFoundError / ModelNotFoundError like :func:`~mlops_kit.tracking.current`.
+    See :func:`mlops_kit.tracking.alias_history.rollback_target`.
     """
-    from mlops_kit.tracking.alias_history import parse_events, replay
-    from mlops_kit.tracking.registry import current, require_model, require_version
-    from mlops_kit.tracking.store import get_client
+    from mlops_kit.tracking.alias_history import rollback_target as target
 
-    now = current(name, alias, tracking_uri=tracking_uri).version
-    client = get_client(tracking_uri)
-    rm = require_model(client, name)
-    stack = replay([e for e in parse_events(rm.tags) if e["alias"] == alias])
-    if not stack or stack[-1] != now:
-        stack.append(now)
-    for candidate in reversed(stack[:-1]):
-        if candidate == now:
-            continue
-        try:
-            require_version(client, name, candidate)
-        except ModelNotFoundError:
-            continue
-        return now, candidate
-    return now, None
+    return target(name, alias, tracking_uri=tracking_uri)
 
 
 def recorded_metrics(name: str, version, tracking_uri=None) -> dict[str, float]:
