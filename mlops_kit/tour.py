@@ -215,7 +215,8 @@ def _step_assess(uri, report, say) -> dict:
     assessment = assess(evidence.proposed_answers(), allow_missing=True)
     say(
         f"Step 0  evidence scan of the tour's store: {len(evidence.proposed_answers())} "
-        f"answers proposed; level {assessment.level} ({assessment.level_name}) so far"
+        f"answers proposed; level {assessment.level} ({assessment.level_name}) until the team "
+        "answers the rest (mlops-kit assess --scan --tracking-uri URI --repo PATH)"
     )
     report.add(
         "Step 0: evidence scan of this store",
