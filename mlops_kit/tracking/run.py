@@ -39,6 +39,19 @@ def _as_dict(name: str, value) -> dict:
     return value
 
 
+def _as_strings(kind: str, values, limit: int) -> dict[str, str]:
+    out = {}
+    for key, value in _as_dict(f"{kind}s", values).items():
+        check_key(key, f"{kind} name")
+        text = str(value)
+        if len(text) > limit:
+            raise InputError.invalid(
+                f"value of {kind} {key!r}", f"{len(text)} characters", f"at most {limit} characters"
+            )
+        out[key] = text
+    return out
+
+
 def to_params(params) -> dict[str, str]:
     """Validate params (names and lengths, as MLflow will) and return them as strings.
 
@@ -47,16 +60,7 @@ def to_params(params) -> dict[str, str]:
     >>> to_params({"lr": 0.1, "depth": 3})
     {'lr': '0.1', 'depth': '3'}
     """
-    out = {}
-    for key, value in _as_dict("params", params).items():
-        check_key(key, "param name")
-        text = str(value)
-        if len(text) > _MAX_PARAM_VALUE:
-            raise InputError.invalid(
-                f"value of param {key!r}", f"{len(text)} characters", "at most 6000 characters"
-            )
-        out[key] = text
-    return out
+    return _as_strings("param", params, _MAX_PARAM_VALUE)
 
 
 def to_tags(tags) -> dict[str, str]:
@@ -67,16 +71,7 @@ def to_tags(tags) -> dict[str, str]:
     >>> to_tags({"team": "risk"})
     {'team': 'risk'}
     """
-    out = {}
-    for key, value in _as_dict("tags", tags).items():
-        check_key(key, "tag name")
-        text = str(value)
-        if len(text) > _MAX_TAG_VALUE:
-            raise InputError.invalid(
-                f"value of tag {key!r}", f"{len(text)} characters", "at most 8000 characters"
-            )
-        out[key] = text
-    return out
+    return _as_strings("tag", tags, _MAX_TAG_VALUE)
 
 
 def _store_error(what: str, exc: Exception) -> TrackingError:
