@@ -41,6 +41,17 @@ class HtmlReport:
     ----------
     title : str
         The page title.
+
+    Examples
+    --------
+    >>> from mlops_kit.results import TableResult
+    >>> report = HtmlReport("Weekly check")
+    >>> report.add("Notes", "All gates passed.")
+    >>> runs = TableResult("Runs", [{"run": "a", "auc": 0.81}])
+    >>> report.add("Runs", result=runs, chart=False)
+    >>> page = report.to_html()
+    >>> page.startswith("<!doctype html>"), "<h2>Runs</h2>" in page
+    (True, True)
     """
 
     title: str

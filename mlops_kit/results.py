@@ -98,6 +98,37 @@ class Result:
 
     Subclasses are registered automatically so that the contract test can
     run over all of them (see :func:`all_result_classes`).
+
+    Examples
+    --------
+    A subclass implements the five methods of the contract and inherits the rest
+    (``to_json``, ``save_html``, ``repr`` and the notebook view):
+
+    >>> class Scores(Result):
+    ...     title = "Scores"
+    ...     def __init__(self, scores):
+    ...         self.scores = dict(scores)
+    ...     def to_dict(self):
+    ...         return {"scores": self.scores}
+    ...     def to_frame(self):
+    ...         import pandas as pd
+    ...         return pd.DataFrame({"model": list(self.scores), "auc": list(self.scores.values())})
+    ...     def plot(self, ax=None):
+    ...         ax = get_ax(ax)
+    ...         ax.bar(list(self.scores), list(self.scores.values()))
+    ...         return ax
+    ...     def summary(self):
+    ...         return f"Best model: {max(self.scores, key=self.scores.get)}"
+    ...     @classmethod
+    ...     def _example(cls):
+    ...         return cls({"a": 0.8, "b": 0.85})
+    >>> r = Scores._example()
+    >>> r.summary()
+    'Best model: b'
+    >>> r.to_json()
+    '{"scores": {"a": 0.8, "b": 0.85}}'
+    >>> r.to_frame().shape
+    (2, 2)
     """
 
     title: ClassVar[str] = "Result"

@@ -43,7 +43,19 @@ EXPERIMENT = "credit-risk"
 
 @dataclass
 class TourSummary:
-    """What the tour did: where it wrote, and the figures it printed."""
+    """What the tour did: where it wrote, and the figures it printed.
+
+    Returned by :func:`run_tour`; ``lines`` are the lines it printed and ``facts``
+    the figures of each step (``tracking``, ``validation``, ``maturity``, ``roi``).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> out = Path("mlops-kit-tour")
+    >>> s = TourSummary(out, f"sqlite:///{out / 'mlruns.db'}", out / "report.html")
+    >>> s.report_path.name, s.lines, s.facts
+    ('report.html', [], {})
+    """
 
     out_dir: Path
     tracking_uri: str
@@ -273,6 +285,22 @@ def run_tour(
     Returns
     -------
     TourSummary
+
+    Examples
+    --------
+    The arguments are checked before anything is written:
+
+    >>> run_tour(n_rows=10)
+    Traceback (most recent call last):
+    ...
+    mlops_kit.errors.InputError: Invalid n_rows: got 10; allowed: an integer >= 1000.
+
+    A full run takes several seconds (it trains, registers and validates models):
+
+    >>> import tempfile
+    >>> summary = run_tour(tempfile.mkdtemp(), n_rows=1000, echo=None)  # doctest: +SKIP
+    >>> summary.facts["tracking"]["versions"]  # doctest: +SKIP
+    [1, 2]
     """
     if not isinstance(n_rows, int) or isinstance(n_rows, bool) or n_rows < 1000:
         raise InputError.invalid("n_rows", n_rows, "an integer >= 1000")

@@ -33,7 +33,14 @@ DEFAULT_BANK = Path(__file__).with_name("questions.yaml")
 
 @dataclass(frozen=True)
 class Level:
-    """One of the five maturity levels, with the team size it usually fits."""
+    """One of the five maturity levels, with the team size it usually fits.
+
+    Examples
+    --------
+    >>> level = load_bank().levels[1]
+    >>> level.number, level.team_min, level.team_label
+    (1, 1, '1-3 people')
+    """
 
     number: int
     name: str
@@ -45,7 +52,14 @@ class Level:
 
 @dataclass(frozen=True)
 class Dimension:
-    """A dimension of the assessment: one step of the framework."""
+    """A dimension of the assessment: one step of the framework.
+
+    Examples
+    --------
+    >>> d = load_bank().dimension("cicd")
+    >>> d.step, d.name
+    (3, 'CI/CD for ML')
+    """
 
     id: str
     name: str
@@ -55,7 +69,16 @@ class Dimension:
 
 @dataclass(frozen=True)
 class Item:
-    """One question of the bank (see ``questions.yaml`` for the fields)."""
+    """One question of the bank (see ``questions.yaml`` for the fields).
+
+    Examples
+    --------
+    >>> item = load_bank().item("cicd_rollback")
+    >>> item.dimension, item.level, item.gate
+    ('cicd', 3, True)
+    >>> item.allowed
+    (0, 0.5, 1)
+    """
 
     id: str
     dimension: str
@@ -80,7 +103,16 @@ class Item:
 
 @dataclass(frozen=True)
 class QuestionBank:
-    """A validated question bank. Build it with :func:`load_bank`."""
+    """A validated question bank. Build it with :func:`load_bank`.
+
+    Examples
+    --------
+    >>> bank = load_bank()
+    >>> bank.pass_mark, len(bank.levels)
+    (0.5, 5)
+    >>> all(i.dimension == "cicd" for i in bank.items_of("cicd"))
+    True
+    """
 
     items: tuple[Item, ...]
     dimensions: tuple[Dimension, ...]

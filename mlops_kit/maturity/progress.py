@@ -42,6 +42,18 @@ def log_assessment(assessment, experiment: str = DEFAULT_EXPERIMENT, tracking_ur
 
     Nothing is left behind if logging fails: the half-written run is deleted and a
     :class:`~mlops_kit.errors.TrackingError` raised.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from mlops_kit.maturity import assess, load_bank
+    >>> from mlops_kit.tracking.store import get_client
+    >>> uri = f"sqlite:///{tempfile.mkdtemp()}/mlruns.db"
+    >>> a = assess({item.id: 1 for item in load_bank().items}, team_size=4)
+    >>> run_id = log_assessment(a, tracking_uri=uri)
+    >>> run = get_client(uri).get_run(run_id)
+    >>> run.data.metrics["level"], run.data.params["team_size"]
+    (5.0, '4')
     """
     from mlflow.entities import Metric, Param, RunTag
 
@@ -211,6 +223,19 @@ def progress(
     -------
     ProgressResult
         Empty (with a summary saying so) when nothing has been logged yet.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from mlops_kit.maturity import assess, load_bank
+    >>> uri = f"sqlite:///{tempfile.mkdtemp()}/mlruns.db"
+    >>> progress(tracking_uri=uri).summary()
+    "No assessments logged in experiment 'mlops-kit-maturity' yet"
+    >>> items = load_bank().items
+    >>> _ = log_assessment(assess({i.id: 0 for i in items}), tracking_uri=uri)
+    >>> _ = log_assessment(assess({i.id: 1 for i in items}), tracking_uri=uri)
+    >>> progress(tracking_uri=uri).to_frame()["level"].tolist()
+    [1, 5]
     """
     import datetime as dt
 

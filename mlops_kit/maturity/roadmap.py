@@ -205,6 +205,16 @@ def roadmap(assessment, target_level: int | None = None, team_size: int | None =
     Returns
     -------
     Roadmap
+
+    Examples
+    --------
+    >>> from mlops_kit.maturity import assess, load_bank
+    >>> a = assess({i.id: 0 for i in load_bank().items}, team_size=3)
+    >>> r = roadmap(a)  # default target: the next level
+    >>> r.current_level, r.target_level, r.team_size_assumed
+    (1, 2, False)
+    >>> r.total_weeks > 0
+    True
     """
     bank = assessment._bank
     current = assessment.level

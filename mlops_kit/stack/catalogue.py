@@ -75,7 +75,26 @@ class CostModel:
 
 @dataclass(frozen=True)
 class Tool:
-    """One catalogued tool."""
+    """One catalogued tool.
+
+    Examples
+    --------
+    >>> tool = Tool(
+    ...     name="Tracker",
+    ...     categories=("tracking",),
+    ...     licence="MIT",
+    ...     open_source=True,
+    ...     cloud="any",
+    ...     cost=CostModel("per_user", base_monthly=50.0, per_user_monthly=20.0),
+    ...     team_size=(1, 50),
+    ...     complexity={"tracking": ("low", "medium")},
+    ...     note="A made-up tool.",
+    ... )
+    >>> tool.monthly_cost(team_size=5)
+    150.0
+    >>> tool.fits_team(100), tool.fits_complexity("low", "tracking")
+    (False, True)
+    """
 
     name: str
     categories: tuple[str, ...]
@@ -104,7 +123,20 @@ class Tool:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """The tools, category rules and versioning options of a catalogue file."""
+    """The tools, category rules and versioning options of a catalogue file.
+
+    Build it with :func:`load_catalogue`.
+
+    Examples
+    --------
+    >>> cat = load_catalogue()
+    >>> list(cat.categories)[:3]
+    ['tracking', 'registry', 'orchestration']
+    >>> "MLflow" in [t.name for t in cat.in_category("tracking")]
+    True
+    >>> cat.tool("MLflow").open_source
+    True
+    """
 
     as_of: str
     currency: str

@@ -271,27 +271,78 @@ def log_metrics(metrics: dict, step: int | None = None) -> None:
 
 
 def log_params(params: dict) -> None:
-    """Log params on the current kit run (written now)."""
+    """Log params on the current kit run (written now).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with start_run("d", tracking_uri=f"sqlite:///{tempfile.mkdtemp()}/m.db") as run:
+    ...     log_params({"lr": 0.1, "depth": 3})
+    >>> params = run.client.get_run(run.run_id).data.params
+    >>> params["lr"], params["depth"]
+    ('0.1', '3')
+    """
     _require_run().log_params(params)
 
 
 def log_param(key: str, value) -> None:
-    """Log one param on the current kit run (written now)."""
+    """Log one param on the current kit run (written now).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with start_run("d", tracking_uri=f"sqlite:///{tempfile.mkdtemp()}/m.db") as run:
+    ...     log_param("model", "gbm")
+    >>> run.client.get_run(run.run_id).data.params["model"]
+    'gbm'
+    """
     _require_run().log_param(key, value)
 
 
 def set_tags(tags: dict) -> None:
-    """Set tags on the current kit run (written now)."""
+    """Set tags on the current kit run (written now).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with start_run("d", tracking_uri=f"sqlite:///{tempfile.mkdtemp()}/m.db") as run:
+    ...     set_tags({"team": "risk", "stage": "dev"})
+    >>> tags = run.client.get_run(run.run_id).data.tags
+    >>> tags["team"], tags["stage"]
+    ('risk', 'dev')
+    """
     _require_run().set_tags(tags)
 
 
 def set_tag(key: str, value) -> None:
-    """Set one tag on the current kit run (written now)."""
+    """Set one tag on the current kit run (written now).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with start_run("d", tracking_uri=f"sqlite:///{tempfile.mkdtemp()}/m.db") as run:
+    ...     set_tag("owner", "ana")
+    >>> run.client.get_run(run.run_id).data.tags["owner"]
+    'ana'
+    """
     _require_run().set_tag(key, value)
 
 
 def flush() -> int:
-    """Write the current kit run's buffered metrics now; return how many."""
+    """Write the current kit run's buffered metrics now; return how many.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> uri = f"sqlite:///{tempfile.mkdtemp()}/m.db"
+    >>> with start_run("d", tracking_uri=uri, flush_interval=None) as run:
+    ...     log_metrics({"loss": 0.5, "acc": 0.9})
+    ...     n_written = flush()
+    >>> n_written
+    2
+    >>> run.client.get_run(run.run_id).data.metrics["acc"]
+    0.9
+    """
     return _require_run().flush()
 
 

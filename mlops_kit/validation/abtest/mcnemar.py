@@ -44,6 +44,18 @@ def mcnemar_test(correct_a, correct_b, *, exact: bool | None = None) -> dict:
         ``test``, ``statistic``, ``p_value``, ``exact``, ``table``
         (``[[both right, A only], [B only, both wrong]]``), ``n_a_only``,
         ``n_b_only``, ``value_a``, ``value_b``, ``difference`` (B - A).
+
+    Examples
+    --------
+    With only three discordant rows the exact test is used, and it finds no evidence:
+
+    >>> a = [1, 1, 1, 0, 1, 0, 1, 1]
+    >>> b = [1, 1, 0, 1, 1, 1, 1, 1]
+    >>> out = mcnemar_test(a, b)
+    >>> out["test"], out["n_a_only"], out["n_b_only"], out["p_value"]
+    ('McNemar exact', 1, 2, 1.0)
+    >>> out["difference"]
+    0.125
     """
     from statsmodels.stats.contingency_tables import mcnemar
 

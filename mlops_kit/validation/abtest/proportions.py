@@ -66,6 +66,16 @@ def proportions_test(correct_a, correct_b, *, alpha: float = 0.05) -> dict:
     ------
     InputError
         Empty or non-binary inputs, or ``alpha`` outside (0, 1).
+
+    Examples
+    --------
+    >>> a = [1, 1, 1, 0] * 50      # 75% right on 200 rows
+    >>> b = [1, 1, 1, 1, 0] * 40   # 80% right on 200 other rows
+    >>> out = proportions_test(a, b)
+    >>> out["value_a"], out["value_b"], round(out["p_value"], 3)
+    (0.75, 0.8, 0.231)
+    >>> [round(v, 3) for v in out["ci_difference"]]
+    [-0.032, 0.131]
     """
     import numpy as np
     from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest

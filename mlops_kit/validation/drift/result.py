@@ -92,6 +92,21 @@ class DriftResult(Result):
         Large-sample and other notes (also raised with :func:`warnings.warn`).
     html_path : str, optional
         Where Evidently's HTML report was saved (Evidently engine).
+
+    Examples
+    --------
+    Returned by :meth:`DriftCheck.run <mlops_kit.validation.DriftCheck.run>`:
+
+    >>> import numpy as np, pandas as pd
+    >>> from mlops_kit.validation import DriftCheck
+    >>> rng = np.random.default_rng(0)
+    >>> ref = pd.DataFrame({"x": rng.normal(0, 1, 500), "y": rng.normal(0, 1, 500)})
+    >>> cur = pd.DataFrame({"x": rng.normal(1, 1, 500), "y": rng.normal(0, 1, 500)})
+    >>> r = DriftCheck().run(ref, cur)
+    >>> r.dataset_drift, r.n_drifted, r.n_columns
+    (True, 1, 2)
+    >>> r["x"].drifted, r["y"].drifted
+    (True, False)
     """
 
     columns: list = field(default_factory=list)

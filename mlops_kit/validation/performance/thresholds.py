@@ -179,6 +179,15 @@ def parse_thresholds(thresholds) -> list[Threshold]:
     Raises :class:`~mlops_kit.errors.InputError` naming the bad threshold
     (``thresholds['roc_auc']``, ``thresholds[2]``), for unknown metric names
     (listing the known ones) and for a metric given twice.
+
+    Examples
+    --------
+    >>> found = parse_thresholds(["roc_auc >= 0.75", {"metric": "rmse", "max": 12}, "f1"])
+    >>> [(t.metric, t.text) for t in found]
+    [('roc_auc', '>= 0.75'), ('rmse', '<= 12'), ('f1', None)]
+    >>> t = parse_thresholds({"accuracy": {"min": 0.8, "max_drop": "2%"}})[0]
+    >>> t.text, t.max_drop, t.drop_relative
+    ('>= 0.8', 0.02, True)
     """
     if thresholds is None:
         return []

@@ -228,6 +228,15 @@ def parse_rule(item, where: str = "rule") -> Rule:
     """Return a :class:`Rule` from a Rule, a string or a dict (see the module docstring).
 
     Raises :class:`~mlops_kit.errors.InputError` naming ``where`` and the bad field.
+
+    Examples
+    --------
+    >>> rule = parse_rule({"metric": "accuracy", "below": 0.8, "min_consecutive": 2})
+    >>> rule.label, rule.violated(0.75), rule.min_consecutive
+    ('accuracy < 0.8', True, 2)
+    >>> drop = parse_rule("rmse drop > 10%")  # lower is better: a drop is an increase
+    >>> drop.label, drop.bound_for(20.0)
+    ('rmse drop > 10% vs previous', 22.0)
     """
     if isinstance(item, Rule):
         return item
