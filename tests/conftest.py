@@ -42,6 +42,8 @@ def tracking_uri(tmp_path, monkeypatch, _empty_store):
             ((tmp_path / "mlartifacts" / "0").as_uri(),),
         )
     uri = f"sqlite:///{db}"
+    # plain MLflow puts new experiments' artifacts in ./mlruns: keep them in the temp folder
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MLFLOW_TRACKING_URI", uri)
     monkeypatch.setenv("MLOPS_KIT_HOME", str(tmp_path))
     mlflow.set_tracking_uri(uri)

@@ -6,12 +6,12 @@ metrics by MLflow's limit of 1,000 and report failures the same way.
 
 Examples
 --------
->>> import mlflow, tempfile
+>>> import tempfile
 >>> from mlops_kit.results import TableResult
->>> _ = mlflow.set_tracking_uri(f"sqlite:///{tempfile.mkdtemp()}/mlruns.db")
->>> with mlflow.start_run() as run:
+>>> from mlops_kit.tracking import start_run
+>>> with start_run("demo", tracking_uri=f"sqlite:///{tempfile.mkdtemp()}/mlruns.db") as run:
 ...     rid = log_result(TableResult._example(), {"n": 1.0}, "table.json")
->>> mlflow.get_run(rid).data.metrics
+>>> run.client.get_run(rid).data.metrics
 {'n': 1.0}
 """
 

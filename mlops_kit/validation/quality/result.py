@@ -189,10 +189,10 @@ income: 3.2% missing > allowed 1.0%
 
         Examples
         --------
-        >>> import mlflow, tempfile
-        >>> _ = mlflow.set_tracking_uri(f"sqlite:///{tempfile.mkdtemp()}/mlruns.db")
-        >>> with mlflow.start_run() as run:
-        ...     QualityReport._example().log_to_mlflow() == run.info.run_id
+        >>> import tempfile
+        >>> from mlops_kit.tracking import start_run
+        >>> with start_run("demo", tracking_uri=f"sqlite:///{tempfile.mkdtemp()}/mlruns.db") as run:
+        ...     QualityReport._example().log_to_mlflow() == run.run_id
         True
         """
         from mlops_kit.validation.mlflow_log import log_result
