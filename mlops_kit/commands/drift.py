@@ -1,6 +1,8 @@
 """``mlops-kit drift REFERENCE CURRENT``: data drift between two CSV or Parquet files.
 
-Exit status: 0 no dataset drift, 1 dataset drift, 2 bad input. With ``--json``
+Exit status: 0 no dataset drift, 1 dataset drift, 2 bad input (a file that
+cannot be read, bad options) or nothing compared (every column skipped), also
+for an unexpected error (never 1, which means drift to a CI system). With ``--json``
 stdout holds exactly one JSON object (:meth:`DriftResult.to_dict`, strict
 JSON); messages and warnings go to stderr.
 
@@ -14,6 +16,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 
 import click
@@ -42,12 +45,36 @@ def _parse_mapping(text: str | None, option: str, convert):
         raise BadInput(f"Invalid {option} {text!r}: {exc}") from None
 
 
-def _columns(text: str | None):
+_OPTIONS = (
+    "drift_share",
+    "column_types",
+    "id_columns",
+    "columns",
+    "method",
+    "threshold",
+    "engine",
+    "target",
+    "prediction",
+    "batch_size",
+)
+
+
+def _option_names(message: str) -> str:
+    """Name the command-line option a user typed (``--drift-share``), not the parameter."""
+    pattern = r"\bInvalid (" + "|".join(_OPTIONS) + r")\b"
+    return re.sub(
+        pattern,
+        lambda m: "Invalid --" + m.group(1).replace("_", "-").replace("batch-size", "chunk-size"),
+        message,
+    )
+
+
+def _columns(text: str | None, option: str = "--columns"):
     if text is None:
         return None
     names = [c.strip() for c in text.split(",") if c.strip()]
     if not names:
-        raise BadInput(f"Invalid --columns {text!r}: give comma-separated column names.")
+        raise BadInput(f"Invalid {option} {text!r}: give comma-separated column names.")
     return names
 
 
@@ -83,6 +110,20 @@ def _columns(text: str | None):
 @click.option("--columns", default=None, help="Comma-separated columns to check (default: all).")
 @click.option("--column-types", default=None, help="Override types: 'zip=cat,score=num'.")
 @click.option(
+    "--target", default=None, help="Target column: tested and reported apart from the features."
+)
+@click.option(
+    "--prediction",
+    default=None,
+    help="Prediction column: tested and reported apart from the features.",
+)
+@click.option(
+    "--id-columns",
+    default=None,
+    help="Comma-separated identifier columns, never tested (integer columns all distinct in "
+    "REFERENCE and 95%+ distinct in CURRENT are recognised anyway).",
+)
+@click.option(
     "--html",
     "html_path",
     type=click.Path(dir_okay=False),
@@ -107,6 +148,9 @@ def command(
     drift_share,
     columns,
     column_types,
+    target,
+    prediction,
+    id_columns,
     html_path,
     chunk_size,
     as_json,
@@ -122,6 +166,9 @@ def command(
         columns=_columns(columns),
         column_types=_parse_mapping(column_types, "--column-types", str),
         engine=engine,
+        target=target,
+        prediction=prediction,
+        id_columns=_columns(id_columns, "--id-columns"),
     )
     try:
         with contextlib.redirect_stdout(sys.stderr):  # keep stdout for the result only
@@ -130,7 +177,12 @@ def command(
             kwargs = {"batch_size": chunk_size} if chunk_size else {}
             result = check.run(ref, cur, html_path=html_path, **kwargs)
     except MlopsKitError as exc:
-        raise BadInput(str(exc)) from exc
+        raise BadInput(_option_names(str(exc))) from exc
+    except Exception as exc:  # a crash is never exit 1 ("drift found")
+        raise BadInput(f"Unexpected error: {type(exc).__name__}: {exc}") from exc
+    if not result.checked:
+        reasons = "; ".join(f"{c.column!r}: {c.note}" for c in result.skipped[:5])
+        raise BadInput(f"Nothing compared: every column was skipped ({reasons}).")
     if as_json:
         click.echo(result.to_json())
     else:
