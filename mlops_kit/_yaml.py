@@ -48,7 +48,7 @@ Examples
 ... except ConfigError as exc:
 ...     print(exc)
 Invalid catalogue cat.yaml: 3 problem(s)
-  - tools[MLflow].cost: got -1; allowed: greater than or equal to 0
+  - tools[MLflow].cost: got -1; allowed: a number >= 0
   - tools[MLflow].kind: got 'free'; allowed: 'open_source' or 'enterprise'
   - tools[MLflow].x: unknown key; allowed keys: ['name', 'cost', 'kind']
 >>> parse_config({"version": 1, "tools": []}, Catalogue, "catalogue").tools
@@ -177,11 +177,13 @@ class ConfigModel(pydantic.BaseModel):
 
 
 def _label(node, key) -> str:
+    """``[id]`` or ``[name]`` for a list element that has a unique one, else ``[index]``."""
     if isinstance(key, int):
         if isinstance(node, list) and 0 <= key < len(node) and isinstance(node[key], dict):
             for field in ("id", "name"):
                 value = node[key].get(field)
-                if isinstance(value, (str, int)) and not isinstance(value, bool):
+                same = [x for x in node if isinstance(x, dict) and x.get(field) == value]
+                if isinstance(value, (str, int)) and not isinstance(value, bool) and len(same) == 1:
                     return f"[{value}]"
         return f"[{key}]"
     return str(key)
@@ -224,6 +226,33 @@ def _model_at(model, loc):
     return current
 
 
+_BOUNDS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _range_text(owner, name) -> str | None:
+    """The whole allowed range of a bounded field ("a number in (0, 1]"), or None."""
+    from mlops_kit._params import Interval
+
+    field = owner.model_fields.get(name) if owner is not None else None
+    if field is None:
+        return None
+    low = high = None
+    closed_low = closed_high = True
+    for meta in field.metadata:
+        for attr, is_low, closed in (("gt", 1, 0), ("ge", 1, 1), ("lt", 0, 0), ("le", 0, 1)):
+            value = getattr(meta, attr, None)
+            if value is None:
+                continue
+            if is_low:
+                low, closed_low = value, bool(closed)
+            else:
+                high, closed_high = value, bool(closed)
+    kinds = (field.annotation, *typing.get_args(field.annotation))
+    kind = int if int in kinds and float not in kinds else float
+    closed = {(1, 1): "both", (1, 0): "left", (0, 1): "right", (0, 0): "neither"}
+    return Interval(kind, low, high, closed[(int(closed_low), int(closed_high))]).text
+
+
 def _shown(value) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
@@ -240,6 +269,10 @@ def _message(error, model) -> str:
         return "unknown key" + (f"; allowed keys: {allowed}" if allowed else "")
     if kind == "config":
         return msg
+    if kind in _BOUNDS and isinstance(loc[-1], str):
+        text = _range_text(_model_at(model, loc), loc[-1])
+        if text:
+            return f"got {_shown(error.get('input'))}; allowed: {text}"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     elif msg.startswith("Assertion failed, "):
