@@ -10,7 +10,9 @@ answers, quality specs, rollback policies, ...) goes through this module:
   comes with MLflow): strict types (``true`` is not a number, ``"3"`` is not an
   integer), unknown keys forbidden, frozen. Declare fields with ordinary type
   hints, ``Literal[...]`` for choices, ``pydantic.Field(ge=..., le=...)`` for
-  bounds and ``field_validator``/``model_validator`` for rules. Raise
+  bounds (a bounded field's error states its whole range, "a number in (0, 1]";
+  ``Field(description=...)`` replaces that text) and
+  ``field_validator``/``model_validator`` for rules. Raise
   :func:`problem` (or ``ValueError``) inside a validator to report a rule in
   plain words.
 * :func:`load_config` (read a file and validate it) and :func:`parse_config`
@@ -60,6 +62,7 @@ Invalid catalogue cat.yaml: 3 problem(s)
 {'a': 1}
 """
 
+import types
 import typing
 from pathlib import Path
 
@@ -201,29 +204,31 @@ def _path(loc, data) -> str:
     return "".join(parts) or "top level"
 
 
-def _unwrap(annotation):
-    """The model class found inside a list/dict/Optional annotation, or None."""
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _unwrap(arg)
-        if found is not None:
-            return found
-    return None
+def _strip_optional(annotation):
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
+        return args[0]
+    return annotation
 
 
 def _model_at(model, loc):
-    """The schema class that owns the last key of ``loc`` (best effort)."""
-    current = model
+    """The schema class that owns the last key of ``loc`` (best effort, else None)."""
+    annotation = model
     for key in loc[:-1]:
-        if isinstance(key, int) or current is None:
-            continue
-        field = current.model_fields.get(key)
-        if field is None:
-            inner = _unwrap(current)
-            return inner if inner is not current else None
-        current = _unwrap(field.annotation)
-    return current
+        annotation = _strip_optional(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+            field = annotation.model_fields.get(key)
+            if field is None:
+                return None
+            annotation = field.annotation
+        elif typing.get_origin(annotation) in (list, dict, tuple, set):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return None
+    annotation = _strip_optional(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    return None
 
 
 _BOUNDS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
@@ -269,8 +274,12 @@ def _message(error, model) -> str:
         return "unknown key" + (f"; allowed keys: {allowed}" if allowed else "")
     if kind == "config":
         return msg
-    if kind in _BOUNDS and isinstance(loc[-1], str):
-        text = _range_text(_model_at(model, loc), loc[-1])
+    owner = _model_at(model, loc) if isinstance(loc[-1], str) else None
+    field = owner.model_fields.get(loc[-1]) if owner is not None else None
+    if field is not None and field.description:
+        return f"got {_shown(error.get('input'))}; allowed: {field.description}"
+    if kind in _BOUNDS and field is not None:
+        text = _range_text(owner, loc[-1])
         if text:
             return f"got {_shown(error.get('input'))}; allowed: {text}"
     if msg.startswith("Value error, "):
