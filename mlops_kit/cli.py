@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "drift": "mlops_kit.commands.drift:command",
     "roi": "mlops_kit.commands.roi:command",
     "stack": "mlops_kit.commands.stack:command",
+    "gate": "mlops_kit.commands.gate:command",
 }
 
 
