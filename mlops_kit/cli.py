@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "roi": "mlops_kit.commands.roi:command",
     "stack": "mlops_kit.commands.stack:command",
     "gate": "mlops_kit.commands.gate:command",
+    "pipeline": "mlops_kit.commands.pipeline:command",
 }
 
 
