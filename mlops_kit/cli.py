@@ -52,6 +52,8 @@ COMMANDS: dict[str, str] = {
     "roi": "mlops_kit.commands.roi:command",
     "stack": "mlops_kit.commands.stack:command",
     "serve": "mlops_kit.commands.serve:command",
+    "gate": "mlops_kit.commands.gate:command",
+    "pipeline": "mlops_kit.commands.pipeline:command",
 }
 
 
