@@ -19,6 +19,8 @@ from mlops_kit._lazy import lazy_exports
 _EXPORTS = {
     "PredictionLog": "log",
     "SCHEMA_VERSION": "log",
+    "WindowedMetrics": "windows",
+    "MonitoringResult": "result",
 }
 
 __all__ = sorted(_EXPORTS)

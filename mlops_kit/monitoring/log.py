@@ -503,7 +503,11 @@ class PredictionLog:
         return sql, args
 
     def scan(
-        self, columns=("ts", "prediction", "probability", "label", "latency_ms"), batch_size=65_536
+        self,
+        columns=("ts", "prediction", "probability", "label", "latency_ms"),
+        start=None,
+        end=None,
+        batch_size=65_536,
     ):
         """Yield the log in time order as lists of row tuples, ``batch_size`` rows at a time.
 
@@ -519,7 +523,7 @@ class PredictionLog:
         """
         check_param("batch_size", batch_size, [Interval(int, 1, None)])
         names = {"label": "l.label"}
-        sql, args = self._select(None, None, [names.get(c, f"p.{c}") for c in columns])
+        sql, args = self._select(start, end, [names.get(c, f"p.{c}") for c in columns])
         # a separate read connection: a long scan never blocks this process's appends
         self._connect()  # creates the log, or checks its schema version
         con = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=60)
