@@ -1,9 +1,8 @@
-"""The two calls monitoring borrows from Step 2, each in one place.
+"""The two calls monitoring borrows from Steps 1-2, each in one place.
 
-:func:`window_drift` runs the drift check of one window against the fitted
-reference; :func:`window_metric` computes one model metric through the kit's
-metric registry. When Step 2's ``DriftCheck.fit`` and the shared
-``mlops_kit.metrics`` registry land, switching is a one-line change in each.
+:func:`window_metric` computes one model metric through the kit's one metric
+registry (:mod:`mlops_kit.metrics`); :func:`window_drift` runs the drift check
+of one window against the reference (Step 2's drift engine).
 
 Examples
 --------
@@ -16,15 +15,19 @@ from __future__ import annotations
 
 import warnings
 
-__all__ = ["Undefined", "check_metrics", "window_drift", "window_metric"]
+from mlops_kit.metrics import MetricUndefined, compute_metric, get_metric
 
+__all__ = ["MetricUndefined", "check_metrics", "window_drift", "window_metric"]
 
-class Undefined(Exception):
-    """A metric that cannot be computed on a window's rows (the message says why)."""
+#: the model metrics a window shows by default
+DEFAULT_WINDOW_METRICS = {
+    "classification": ["accuracy", "precision", "recall", "roc_auc"],
+    "regression": ["mae", "rmse"],
+}
 
 
 def check_metrics(metrics, task: str) -> list[str]:
-    """Return the canonical metric names, or raise if one does not fit ``task``.
+    """Return the registry names of ``metrics``, or raise if one does not fit ``task``.
 
     Examples
     --------
@@ -33,45 +36,19 @@ def check_metrics(metrics, task: str) -> list[str]:
     >>> check_metrics(["mae"], "classification")
     Traceback (most recent call last):
     ...
-    mlops_kit.errors.InputError: Invalid metrics: got 'mae'; allowed: classification metrics ...
+    mlops_kit.errors.InputError: Invalid metrics: got 'mae' (a regression metric); ...
     """
-    from mlops_kit.errors import InputError
-    from mlops_kit.validation.performance.metrics import METRICS, canonical_metric
-
     if metrics is None:
-        return (
-            ["accuracy", "precision", "recall", "roc_auc"]
-            if task == "classification"
-            else ["mae", "rmse"]
-        )
-    names = []
-    for name in metrics:
-        key = canonical_metric(name, "metrics")
-        if METRICS[key].task != task:
-            allowed = sorted(k for k, s in METRICS.items() if s.task == task)
-            raise InputError.invalid(
-                "metrics",
-                name,
-                f"{task} metrics {allowed}",
-                f"{key!r} is a {METRICS[key].task} metric",
-            )
-        names.append(key)
-    return names
+        return list(DEFAULT_WINDOW_METRICS[task])
+    return [get_metric(name, where="metrics", task=task).name for name in metrics]
 
 
 def window_metric(name, y_true, y_pred, scores, pos_label=None) -> float:
-    """One metric on one window's labelled rows (the metric registry; see the module doc).
+    """One metric on one window's labelled rows, from the metric registry.
 
-    Raises :class:`Undefined` when the rows do not allow it.
+    Raises :class:`~mlops_kit.metrics.MetricUndefined` when the rows do not allow it.
     """
-    from mlops_kit.validation.performance import metrics as registry
-
-    try:
-        return registry.compute_metric(
-            name, y_true, registry.Predictions(y_pred, scores), pos_label=pos_label
-        )
-    except registry.Undefined as exc:
-        raise Undefined(str(exc)) from None
+    return compute_metric(name, y_true, y_pred=y_pred, y_score=scores, pos_label=pos_label)
 
 
 def window_drift(check, reference, current):

@@ -2,9 +2,12 @@
 
 Examples
 --------
->>> r = MonitoringResult._example()
+>>> import pandas as pd
+>>> starts = pd.date_range("2024-01-01", periods=2, freq="D", tz="UTC")
+>>> r = MonitoringResult(pd.DataFrame({"window_start": starts, "volume": [100, 0],
+...                                    "accuracy": [0.9, float("nan")]}), metrics=["accuracy"])
 >>> r.summary()
-'3 day windows, 2024-01-01 to 2024-01-03: accuracy 0.9 -> 0.7; input drift in 1 window; 1 empty'
+'2 day windows, 2024-01-01 to 2024-01-02: accuracy 0.9 -> 0.9; 1 empty'
 """
 
 from __future__ import annotations
@@ -37,8 +40,10 @@ class MonitoringResult(Result):
 
     Examples
     --------
-    >>> MonitoringResult._example().to_frame().shape
-    (3, 9)
+    >>> import pandas as pd
+    >>> r = MonitoringResult(pd.DataFrame({"volume": [3]}), metrics=[], window=100)
+    >>> r.to_frame().shape
+    (1, 1)
     """
 
     title = "Monitoring"
@@ -81,8 +86,9 @@ class MonitoringResult(Result):
 
         Examples
         --------
-        >>> MonitoringResult._example().latest()["volume"]
-        120
+        >>> import pandas as pd
+        >>> MonitoringResult(pd.DataFrame({"volume": [5, 7, 0]})).latest()
+        {'volume': 7}
         """
         full = self.windows[self.windows["volume"] > 0]
         return {} if full.empty else jsonable(full.iloc[-1].to_dict())
@@ -154,22 +160,3 @@ class MonitoringResult(Result):
         return log_result(
             self, metrics, f"{prefix}/windows.json", run_id=run_id, tracking_uri=tracking_uri
         )
-
-    @classmethod
-    def _example(cls) -> MonitoringResult:
-        starts = pd.date_range("2024-01-01", periods=3, freq="D", tz="UTC")
-        windows = pd.DataFrame(
-            {
-                "window_start": starts,
-                "window_end": starts + pd.Timedelta("1D"),
-                "volume": [100, 0, 120],
-                "n_labelled": [80, 0, 60],
-                "label_coverage": [0.8, math.nan, 0.5],
-                "accuracy": [0.9, math.nan, 0.7],
-                "input_drift_share": [0.0, math.nan, 0.6],
-                "input_drift": [False, None, True],
-                "notes": ["", "empty window: no predictions", "<b>one class</b> only"],
-            }
-        )
-        drift = pd.DataFrame([{"age": 0.2, "income": 0.5}, {}, {"age": 3.0, "income": 1.5}])
-        return cls(windows, drift, task="classification", metrics=["accuracy"], window="day")

@@ -32,7 +32,12 @@ import pandas as pd
 
 from mlops_kit._params import InstanceOf, Interval, Options, Params, Predicate
 from mlops_kit.errors import InputError
-from mlops_kit.monitoring._engines import Undefined, check_metrics, window_drift, window_metric
+from mlops_kit.monitoring._engines import (
+    MetricUndefined,
+    check_metrics,
+    window_drift,
+    window_metric,
+)
 from mlops_kit.monitoring.result import MonitoringResult
 
 __all__ = ["WINDOWS", "WindowedMetrics"]
@@ -164,6 +169,8 @@ class WindowedMetrics(Params):
         self._validate_params()
         if not isinstance(log, PredictionLog):
             raise InputError.invalid("log", type(log).__name__, "a PredictionLog")
+        if self.task is not None:
+            check_metrics(self.metrics, self.task)
         fitted = hasattr(self, "reference_")
         columns = ["ts", "prediction", "probability", "label", "latency_ms"]
         if fitted:
@@ -235,7 +242,7 @@ class WindowedMetrics(Params):
         labels = np.array([r[3] for r in buffer], dtype=object)
         latency = np.array([np.nan if r[4] is None else r[4] for r in buffer], dtype=float)
         if state["task"] is None:
-            from mlops_kit.validation.performance.metrics import infer_task
+            from mlops_kit.metrics import infer_task
 
             state["task"] = "classification" if np.isfinite(prob).any() else infer_task(pred)
         if state["metrics"] is None:
@@ -258,7 +265,7 @@ class WindowedMetrics(Params):
             if has.any():
                 try:
                     value = window_metric(name, y_true, y_pred, scores, self.pos_label)
-                except Undefined as exc:
+                except MetricUndefined as exc:
                     notes.append(str(exc))
             row[name] = value
         finite = latency[np.isfinite(latency)]

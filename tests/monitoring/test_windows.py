@@ -90,8 +90,10 @@ def test_count_windows_and_empty_calendar_windows(tmp_path):
 
 def test_a_metric_of_the_other_task_and_bad_parameters_are_clear_errors(concept_log, tmp_path):
     log, sim = concept_log
-    with pytest.raises(InputError, match="Invalid metrics: got 'mae'; allowed: classification"):
+    with pytest.raises(InputError, match=r"Invalid metrics: got 'mae' \(a regression metric\)"):
         WindowedMetrics(metrics=["mae"]).run(log)
+    with pytest.raises(InputError, match="Invalid metrics"):  # checked before reading the log
+        WindowedMetrics(task="regression", metrics=["accuracy"]).run(PredictionLog(tmp_path / "e"))
     with pytest.raises(InputError, match="Invalid window: got 'month'"):
         WindowedMetrics(window="month").run(log)
     with pytest.raises(InputError, match="Invalid log"):
