@@ -1,8 +1,8 @@
 """``mlops-kit drift REFERENCE CURRENT``: data drift between two CSV or Parquet files.
 
 Exit status: 0 no dataset drift, 1 dataset drift, 2 bad input (a file that
-cannot be read, bad options) or nothing compared (every column skipped), also
-for an unexpected error (never 1, which means drift to a CI system). With ``--json``
+cannot be read, bad options) or nothing compared (every column skipped), 3 an
+unexpected error (never 1, which means drift to a CI system). With ``--json``
 stdout holds exactly one JSON object (:meth:`DriftResult.to_dict`, strict
 JSON); messages and warnings go to stderr.
 
@@ -15,14 +15,16 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import re
-import sys
-
 import click
 
-from mlops_kit.commands._common import BadInput
-from mlops_kit.errors import MlopsKitError
+from mlops_kit.commands._common import (
+    BadInput,
+    cli_error,
+    finish,
+    json_option,
+    quiet_stdout,
+    read_data,
+)
 
 __all__ = ["command"]
 
@@ -43,30 +45,6 @@ def _parse_mapping(text: str | None, option: str, convert):
         return out
     except ValueError as exc:
         raise BadInput(f"Invalid {option} {text!r}: {exc}") from None
-
-
-_OPTIONS = (
-    "drift_share",
-    "column_types",
-    "id_columns",
-    "columns",
-    "method",
-    "threshold",
-    "engine",
-    "target",
-    "prediction",
-    "batch_size",
-)
-
-
-def _option_names(message: str) -> str:
-    """Name the command-line option a user typed (``--drift-share``), not the parameter."""
-    pattern = r"\bInvalid (" + "|".join(_OPTIONS) + r")\b"
-    return re.sub(
-        pattern,
-        lambda m: "Invalid --" + m.group(1).replace("_", "-").replace("batch-size", "chunk-size"),
-        message,
-    )
 
 
 def _columns(text: str | None, option: str = "--columns"):
@@ -136,9 +114,7 @@ def _columns(text: str | None, option: str = "--columns"):
     default=None,
     help="Stream CURRENT in chunks of this many rows (native engine, bounded memory).",
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print only the result as one JSON object on stdout."
-)
+@json_option
 def command(
     reference,
     current,
@@ -157,7 +133,6 @@ def command(
 ):
     """Compare CURRENT with REFERENCE (CSV or Parquet files) column by column."""
     from mlops_kit.validation.drift.check import DriftCheck
-    from mlops_kit.validation.drift.sources import read_frame
 
     check = DriftCheck(
         method=_parse_mapping(method, "--method", str),
@@ -171,15 +146,13 @@ def command(
         id_columns=_columns(id_columns, "--id-columns"),
     )
     try:
-        with contextlib.redirect_stdout(sys.stderr):  # keep stdout for the result only
-            ref = read_frame(reference, "REFERENCE")
-            cur = current if (chunk_size and engine == "native") else read_frame(current, "CURRENT")
+        with quiet_stdout():  # keep stdout for the result only
+            ref = read_data(reference, "REFERENCE")
+            cur = current if (chunk_size and engine == "native") else read_data(current, "CURRENT")
             kwargs = {"batch_size": chunk_size} if chunk_size else {}
             result = check.run(ref, cur, html_path=html_path, **kwargs)
-    except MlopsKitError as exc:
-        raise BadInput(_option_names(str(exc))) from exc
-    except Exception as exc:  # a crash is never exit 1 ("drift found")
-        raise BadInput(f"Unexpected error: {type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # options named as typed (--drift-share); a crash exits 3, never 1
+        raise cli_error(exc, command) from None
     if not result.checked:
         reasons = "; ".join(f"{c.column!r}: {c.note}" for c in result.skipped[:5])
         raise BadInput(f"Nothing compared: every column was skipped ({reasons}).")
@@ -195,4 +168,4 @@ def command(
             click.echo(f"skipped {col.column!r}: {col.note}", err=True)
         if result.html_path:
             click.echo(f"HTML report: {result.html_path}", err=True)
-    raise click.exceptions.Exit(1 if result.dataset_drift else 0)
+    finish(passed=not result.dataset_drift)

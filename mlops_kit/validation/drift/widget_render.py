@@ -7,10 +7,11 @@ with the Agg canvas (never pyplot), so the notebook's backend is untouched.
 
 Examples
 --------
->>> from mlops_kit.validation.drift.result import DriftResult
->>> r = DriftResult._example()
+>>> from mlops_kit.validation.drift.result import ColumnDrift, DriftResult
+>>> r = DriftResult([ColumnDrift("age", "num", "ks", 0.001, 0.001, 0.05, True, 0.31),
+...                  ColumnDrift("<b>city</b>", "cat", "chisquare", 0.02, 0.02, 0.05, True, 0.04)])
 >>> [c.column for c in ordered(r)]
-['age', '<b>city</b>', 'income']
+['age', '<b>city</b>']
 >>> "&lt;b&gt;city&lt;/b&gt;" in table_html(r)
 True
 """
