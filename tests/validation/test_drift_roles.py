@@ -105,3 +105,16 @@ def test_nothing_compared_says_so():
     result = _run(DriftCheck(), frame, frame)
     assert not result.checked and not result.dataset_drift
     assert result.summary().startswith("Nothing compared")
+
+
+def test_drift_explorer_does_not_open_on_the_id_column(credit):
+    from mlops_kit.validation import drift_explorer
+
+    reference, current = credit
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        explorer = drift_explorer(reference, current, check=DriftCheck(target="default"))
+    assert explorer.column.value != "id" and "id" not in explorer.column.options
+    assert explorer.result["id"].skipped
+    explorer.method.value = "psi"  # re-running keeps the roles of the starting check
+    assert explorer.result.target_drift.column == "default" and explorer.result["id"].skipped
