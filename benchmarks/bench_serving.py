@@ -175,7 +175,8 @@ def main(argv=None) -> int:
             failures.extend(_load(make, 2, 0.3, args.bodies)[1])
         print(
             f"model: {info.model_uri} (tour credit pipeline), {args.rows} row(s) a request, "
-            f"{args.repeat} rounds of {args.seconds:g} s, medians"
+            f"{args.repeat} rounds of {args.seconds:g} s, medians; {os.cpu_count()} CPUs, "
+            f"load average {os.getloadavg()[0]:.1f}"
         )
         for c in CONCURRENCY:
             for name, make in targets.items():
