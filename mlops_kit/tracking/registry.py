@@ -198,7 +198,7 @@ def current(name: str, alias: str = "champion", *, tracking_uri: str | None = No
     3
     """
     check_alias(alias)
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
     aliases = dict(rm.aliases or {})
     if alias not in aliases:
@@ -223,7 +223,7 @@ def versions(name: str, *, tracking_uri: str | None = None):
     """
     import pandas as pd
 
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
     by_version: dict[str, list[str]] = {}
     for alias, v in (rm.aliases or {}).items():
@@ -260,7 +260,7 @@ def list_models(*, tracking_uri: str | None = None):
     """
     import pandas as pd
 
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     models, token = [], None
     while True:
         page = client.search_registered_models(max_results=1000, page_token=token)
