@@ -74,7 +74,7 @@ class RunComparison(Result):
         import pandas as pd
 
         frame = pd.DataFrame.from_records(self.records, columns=_BASE + self.params + self.metrics)
-        frame["start_time"] = pd.to_datetime(frame["start_time"], utc=True)
+        frame["start_time"] = pd.to_datetime(frame["start_time"], utc=True, format="ISO8601")
         for col in self.metrics:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
         for col in self.params:
