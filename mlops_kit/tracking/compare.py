@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError
 from mlops_kit.metrics import lower_is_better
 from mlops_kit.results import Result, get_ax, jsonable
@@ -207,8 +208,7 @@ def compare_runs(
     >>> cmp = compare_runs("iris", ["accuracy"])  # doctest: +SKIP
     >>> cmp.plot()  # doctest: +SKIP
     """
-    if isinstance(max_runs, bool) or not isinstance(max_runs, int) or max_runs < 1:
-        raise InputError.invalid("max_runs", max_runs, "an integer >= 1")
+    check_param("max_runs", max_runs, [Interval(int, 1, None)])
     if order_by is not None:
         order_by = [order_by] if isinstance(order_by, str) else list(order_by)
         if not all(isinstance(o, str) for o in order_by):

@@ -29,7 +29,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from mlops_kit.errors import InputError, StoreUnreachableError
+from mlops_kit._params import Predicate, check_param
+from mlops_kit.errors import StoreUnreachableError
 
 __all__ = [
     "ARTIFACTS_DIR",
@@ -43,6 +44,13 @@ __all__ = [
     "store_exists",
     "use_store",
 ]
+
+_NONEMPTY_URI = Predicate(
+    lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty MLflow tracking URI string"
+)
+_NONEMPTY_NAME = Predicate(
+    lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty experiment name"
+)
 
 DB_NAME = "mlruns.db"
 ARTIFACTS_DIR = "mlartifacts"
@@ -81,11 +89,7 @@ def resolve_tracking_uri(tracking_uri: str | None = None, home=None) -> str:
     'sqlite:////tmp/x/mlruns.db'
     """
     if tracking_uri is not None:
-        if not isinstance(tracking_uri, str) or not tracking_uri.strip():
-            raise InputError.invalid(
-                "tracking_uri", tracking_uri, "a non-empty MLflow tracking URI string"
-            )
-        return tracking_uri
+        return check_param("tracking_uri", tracking_uri, [_NONEMPTY_URI])
     env = os.environ.get("MLFLOW_TRACKING_URI")
     if env:
         return env
@@ -225,8 +229,6 @@ def get_client(tracking_uri: str | None = None, *, create: bool = True):
     ...
     mlops_kit.errors.StoreUnreachableError: Tracking store 'sqlite:///...' does not exist ...
     """
-    from mlops_kit._params import check_param
-
     check_param("create", create, ["boolean"])
     uri = resolve_tracking_uri(tracking_uri)
     if not create and store_exists(uri) is False:
@@ -266,8 +268,7 @@ def ensure_experiment(name: str, tracking_uri: str | None = None) -> str:
     >>> ensure_experiment("demo", uri) == ensure_experiment("demo", uri)
     True
     """
-    if not isinstance(name, str) or not name.strip():
-        raise InputError.invalid("experiment", name, "a non-empty experiment name")
+    check_param("experiment", name, [_NONEMPTY_NAME])
     uri = resolve_tracking_uri(tracking_uri)
     client = get_client(uri)
     exp = client.get_experiment_by_name(name)

@@ -24,6 +24,7 @@ True
 
 from __future__ import annotations
 
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError
 from mlops_kit.tracking.compare import _BASE, RunComparison, compare_runs
 from mlops_kit.tracking.store import get_client, resolve_tracking_uri
@@ -216,8 +217,7 @@ class ExperimentBrowser:
     ):
         from mlops_kit.tracking.widget_registry import RegistryPanel
 
-        if isinstance(max_runs, bool) or not isinstance(max_runs, int) or max_runs < 1:
-            raise InputError.invalid("max_runs", max_runs, "an integer >= 1")
+        check_param("max_runs", max_runs, [Interval(int, 1, None)])
         w = _widgets()
         self.tracking_uri = resolve_tracking_uri(tracking_uri)
         self.max_runs = max_runs
