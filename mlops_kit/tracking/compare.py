@@ -48,7 +48,7 @@ class RunComparison(Result):
     --------
     >>> records = [{"run_id": "a1", "run_name": "lr", "status": "FINISHED", "accuracy": 0.8}]
     >>> RunComparison("demo", records, ["accuracy"], []).to_frame().shape
-    (1, 4)
+    (1, 5)
     """
 
     title = "Run comparison"
