@@ -267,7 +267,7 @@ class AssessmentWidget:
         JSON or YAML by suffix; see :func:`~mlops_kit.maturity.widget_io.export_assessment`.
         The button shows errors in :attr:`status` instead of raising them.
         """
-        from mlops_kit.maturity.widget_io import export_assessment
+        from mlops_kit.maturity.answers_file import export_assessment
 
         target = export_assessment(
             self.assessment, self.path_input.value if path is None else path, self._evidence
