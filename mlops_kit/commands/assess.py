@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import click
 
-from mlops_kit.commands._option_names import with_option_names
+from mlops_kit.commands._common import BadInput, cli_message, option_names
 from mlops_kit.errors import MlopsKitError
 
 __all__ = ["command"]
@@ -119,7 +119,6 @@ def command(ctx, answers_file, do_scan, tracking_uri, repo, yes, team_size, as_j
                 ctx.exit(2)
         assessment = assess(answers, team_size=team_size, allow_missing=yes, bank=bank)
     except MlopsKitError as exc:
-        options = {"team_size": "--team-size", "tracking_uri": "--tracking-uri", "repo": "--repo"}
-        click.echo(f"Error: {' '.join(with_option_names(str(exc), options).split())}", err=True)
-        ctx.exit(2)
+        # one line, exit status 2, naming the option typed (--team-size, not team_size)
+        raise BadInput(cli_message(exc, option_names(ctx.command))) from None
     click.echo(assessment.to_json() if as_json else _report(assessment))

@@ -19,8 +19,7 @@ import json
 
 import click
 
-from mlops_kit.commands._common import BadInput
-from mlops_kit.commands._option_names import option_name, with_option_names
+from mlops_kit.commands._common import BadInput, cli_message, option_names
 from mlops_kit.errors import ConfigError, InputError, MlopsKitError
 from mlops_kit.results import jsonable
 from mlops_kit.roi.fields import FIELDS
@@ -88,12 +87,11 @@ def command(config, preset, as_json, n_draws, seed, **values):
         result = RoiModel(inputs).run()
         sim = simulate(inputs, n=n_draws, seed=seed) if n_draws is not None else None
     except MlopsKitError as exc:
-        typed = [k for k, v in values.items() if v is not None]
-        names = {k: option_name(k) for k in typed}
-        names.update({"n": "--simulate", "seed": "--seed"})
-        if preset is not None:
-            names["preset"] = "--preset"
-        raise BadInput(with_option_names(str(exc), names)) from None
+        # name the option typed; an input read from --config keeps its key's name
+        names = {k: v for k, v in option_names(click.get_current_context().command).items()}
+        names = {k: v for k, v in names.items() if k not in FIELDS or values.get(k) is not None}
+        names["n"] = "--simulate"
+        raise BadInput(cli_message(exc, names)) from None
     if as_json:
         payload = {"roi": result.to_dict()}
         if sim is not None:
