@@ -63,8 +63,9 @@ def export_assessment(assessment, path, evidence: dict | None = None) -> Path:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from mlops_kit.maturity import Assessment
-    >>> p = export_assessment(Assessment._example(), pathlib.Path(tempfile.mkdtemp()) / "a.json")
+    >>> from mlops_kit.maturity import assess
+    >>> a = assess({"vt_code_in_git": 1}, allow_missing=True)
+    >>> p = export_assessment(a, pathlib.Path(tempfile.mkdtemp()) / "a.json")
     >>> p.suffix
     '.json'
     """

@@ -66,8 +66,10 @@ class Roadmap(Result):
 
     Examples
     --------
-    >>> r = Roadmap._example()
-    >>> r.to_frame()["item"].tolist()
+    >>> from mlops_kit.maturity import assess, load_bank
+    >>> answers = {i.id: 1 for i in load_bank().items}
+    >>> answers["cicd_rollback"] = 0
+    >>> roadmap(assess(answers), target_level=3).to_frame()["item"].tolist()
     ['cicd_rollback']
     """
 
@@ -151,26 +153,6 @@ class Roadmap(Result):
             ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
         ax.set_title(f"Roadmap: level {self.current_level} -> {self.target_level}", fontsize=10)
         return ax
-
-    @classmethod
-    def _example(cls) -> Roadmap:
-        rec = {
-            "order": 1,
-            "item": "cicd_rollback",
-            "dimension": "cicd",
-            "level": 3,
-            "gate": True,
-            "answer": 0,
-            "practice": "Can you roll back <fast>?",
-            "next_step": "Keep history",
-            "effort_weeks": 2.0,
-            "duration_weeks": 2.0,
-            "start_week": 0.0,
-            "end_week": 2.0,
-            "tutorial": "tutorials/03_cicd.ipynb",
-            "tools": "MLflow",
-        }
-        return cls([rec], 2, 3, 3, True, 1.0)
 
 
 def _schedule(practices: list[dict], team_size: int) -> None:

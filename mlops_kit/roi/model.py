@@ -156,9 +156,8 @@ def break_even(inputs: RoiInputs) -> dict:
         note = "no benefit within the horizon: the ramp-up lasts the whole horizon"
         out["failure_reduction_note"] = out["projects_per_year_note"] = note
         return out
-    invest_total = i.setup_cost + (i.tool_cost_monthly + i.staff_fte * i.staff_cost_per_fte / 12) * (
-        i.horizon_months
-    )
+    invest_month = i.tool_cost_monthly + i.staff_fte * i.staff_cost_per_fte / 12
+    invest_total = i.setup_cost + invest_month * i.horizon_months
     needed = invest_total * 12 / active  # yearly benefit at which ROI = 0
     k, r, c = i.projects_per_year, i.failure_rate, i.cost_per_failure
     mv = i.time_to_production_months * i.time_to_production_cut * i.value_per_model_month
@@ -173,7 +172,7 @@ def break_even(inputs: RoiInputs) -> dict:
             out["failure_reduction"] = 0.0
             out["failure_reduction_note"] = "pays back from faster time to production alone"
         elif f > 1:
-            out["failure_reduction_note"] = "does not pay back even if MLOps prevented every failure"
+            out["failure_reduction_note"] = "no pay-back even if MLOps prevented every failure"
         else:
             out["failure_reduction"] = float(f)
     per_project = r * i.failure_reduction * c + (1 - r * (1 - i.failure_reduction)) * mv

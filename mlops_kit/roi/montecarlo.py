@@ -190,7 +190,7 @@ class SimulationResult(Result):
 
     Examples
     --------
-    >>> r = SimulationResult._example()
+    >>> r = simulate(n=500, seed=0)
     >>> r.stat("roi", "p50") > 0
     True
     """
@@ -267,7 +267,3 @@ class SimulationResult(Result):
         ax.set_ylabel("draws")
         ax.legend(fontsize=8)
         return ax
-
-    @classmethod
-    def _example(cls) -> SimulationResult:
-        return simulate(n=500, seed=0)

@@ -122,7 +122,7 @@ class SensitivityResult(Result):
 
     Examples
     --------
-    >>> r = SensitivityResult._example()
+    >>> r = sensitivity(RoiInputs(), spread=0.2)
     >>> r.metric, r.spread
     ('npv', 0.2)
     """
@@ -197,7 +197,3 @@ class SensitivityResult(Result):
         ax.set_title(f"Sensitivity of {self.metric.upper()} to +-{self.spread:.0%} on each input")
         ax.legend(fontsize=8, loc="lower right")
         return ax
-
-    @classmethod
-    def _example(cls) -> SensitivityResult:
-        return sensitivity(RoiInputs(), spread=0.2)

@@ -141,7 +141,7 @@ def test_other_bad_input_exits_2(tmp_path):
     words = _run(["--team-size", "many"])
     assert words.exit_code == 2
     no_repo = _run(["--repo", str(tmp_path / "nope"), "--yes"])
-    assert no_repo.exit_code == 2 and "Invalid repo" in no_repo.stderr
+    assert no_repo.exit_code == 2 and "Invalid --repo" in no_repo.stderr
     store = _run(["--scan", "--tracking-uri", f"sqlite:///{tmp_path}/a/b/c.db", "--yes"])
     assert store.exit_code == 2 and "Cannot open tracking store" in store.stderr
 

@@ -11,7 +11,6 @@ from mlops_kit.errors import InputError
 from mlops_kit.roi import (
     RoiInputs,
     RoiModel,
-    SimulationResult,
     default_ranges,
     montecarlo,
     simulate,
@@ -34,14 +33,14 @@ def test_each_draw_equals_a_model_run_of_its_inputs():
     for i in (0, 17, 49):
         drawn = {name: float(sim.samples[name][i]) for name in varied}
         single = RoiModel(RoiInputs().replace(**drawn)).run()
-        assert sim.samples["npv"][i] == pytest.approx(single.npv, rel=1e-10)
+        assert sim.samples["npv"][i] == pytest.approx(single.npv, abs=0.005)  # result in cents
         assert sim.samples["roi"][i] == pytest.approx(single.roi, rel=1e-10)
 
 
 def test_fixed_ranges_reproduce_the_base_run():
     base = RoiModel().run()
     sim = simulate(ranges={"failure_rate": 0.87}, n=100, seed=0)
-    assert np.allclose(sim.samples["npv"], base.npv, rtol=1e-12)
+    assert np.allclose(sim.samples["npv"], base.npv, rtol=0, atol=0.005)  # result in cents
     assert sim.stat("roi", "p5") == pytest.approx(base.roi)
     assert sim.base["npv"] == pytest.approx(base.npv)
 
@@ -106,7 +105,7 @@ def test_bad_arguments(kwargs, match):
 
 
 def test_result_contract():
-    r = SimulationResult._example()
+    r = simulate(n=500, seed=0)
     data = json.loads(r.to_json())
     assert data["n"] == 500 and 0 <= data["prob_roi_positive"] <= 1
     assert list(r.to_frame().index) == ["npv", "roi", "payback_month"]
