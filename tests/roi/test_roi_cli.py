@@ -118,3 +118,17 @@ def test_through_the_main_entry_point(monkeypatch, capsys):
     assert "Invalid --failure-rate" in capsys.readouterr().err
     assert cli_module.main(["roi", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["roi"]["metrics"]["cost_per_failure"] == COST
+
+
+def test_json_money_is_rounded_to_cents_and_break_even_is_beside_the_roi():
+    out = _run("--json")
+    assert "6959999.99" not in out.stdout
+    data = json.loads(out.stdout)["roi"]
+    assert data["breakdown"][0]["amount"] == 6_960_000.0
+    for row in data["breakdown"]:
+        assert row["amount"] == round(row["amount"], 2)
+    metrics = data["metrics"]
+    assert 0 < metrics["break_even_failure_reduction"] < 0.25
+    assert 0 < metrics["break_even_projects_per_year"] < 10
+    text = _run().stdout
+    assert "pays back from a 0.8% cut in failures (assumed 25.0%)" in text
