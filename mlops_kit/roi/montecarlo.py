@@ -25,7 +25,7 @@ from mlops_kit._params import check_param
 from mlops_kit.errors import InputError
 from mlops_kit.results import Result, get_ax
 from mlops_kit.roi.inputs import FIELDS, RoiInputs, check_field
-from mlops_kit.roi.results import money
+from mlops_kit.roi.results import cents, money
 
 __all__ = [
     "DEFAULT_RANGES",
@@ -247,7 +247,7 @@ def simulate(
         seed=seed,
         ranges={k: list(v) for k, v in checked.items()},
         samples={**draws, **outputs},
-        base={"npv": base_result.npv, "roi": base_result.roi},
+        base={"npv": base_result.npv, "roi": base_result.roi},  # npv already in cents
         stats=_stats(outputs),
         prob_roi_positive=float(np.mean(outputs["roi"] > 0)),
         prob_npv_positive=float(np.mean(outputs["npv"] > 0)),
@@ -264,6 +264,8 @@ def _stats(outputs: dict[str, np.ndarray]) -> list[dict]:
         row["std"] = float(ok.std()) if ok.size else float("nan")
         for q in _PERCENTILES:
             row[f"p{q}"] = float(np.percentile(ok, q)) if ok.size else float("nan")
+        if name == "npv":  # money: in cents, as every ROI result
+            row = {k: cents(v) if k != "metric" else v for k, v in row.items()}
         rows.append(row)
     return rows
 
