@@ -33,7 +33,7 @@ import re
 
 import click
 
-from mlops_kit.commands._validate_common import (
+from mlops_kit.commands._common import (
     BadInput,
     cli_message,
     emit,
