@@ -36,7 +36,7 @@ True
 
 from __future__ import annotations
 
-from mlops_kit.errors import InputError
+from mlops_kit._params import Interval, check_param
 from mlops_kit.maturity.answers import check_team_size
 from mlops_kit.results import Result, get_ax
 
@@ -205,12 +205,7 @@ def roadmap(assessment, target_level: int | None = None, team_size: int | None =
     current = assessment.level
     if target_level is None:
         target_level = min(5, current + 1)
-    if (
-        isinstance(target_level, bool)
-        or not isinstance(target_level, int)
-        or not 1 <= target_level <= 5
-    ):
-        raise InputError.invalid("target_level", target_level, "an integer level 1-5")
+    check_param("target_level", target_level, [Interval(int, 1, 5)])
     size = check_team_size(team_size) or assessment.team_size
     tl = bank.timeline
     assumed = size is None

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mlops_kit._params import check_param
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError
 from mlops_kit.results import Result, get_ax
 from mlops_kit.roi.inputs import FIELDS, RoiInputs, check_field
@@ -215,10 +215,8 @@ def simulate(
     inputs = inputs if inputs is not None else RoiInputs()
     if not isinstance(inputs, RoiInputs):
         inputs = RoiInputs.from_dict(inputs)
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= 1_000_000:
-        raise InputError.invalid("n", n, "an integer from 1 to 1,000,000")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral)):
-        raise InputError.invalid("seed", seed, "an integer or None")
+    check_param("n", n, [Interval(int, 1, 1_000_000)])
+    check_param("seed", seed, [None, Interval(int, 0, None)])
     check_param("progress", progress, [None, "boolean"])
     if ranges is None:
         ranges = default_ranges(inputs)
