@@ -27,7 +27,6 @@ KNOWN_CYCLES = {
     frozenset({"mlops_kit.stack.recommend", "mlops_kit.stack.results"}),
     frozenset({"mlops_kit.tracking.fluent", "mlops_kit.tracking.run"}),
     frozenset({"mlops_kit.tracking.widget", "mlops_kit.tracking.widget_registry"}),
-    frozenset({"mlops_kit.validation.quality.expectations", "mlops_kit.validation.quality.learn"}),
 }
 
 

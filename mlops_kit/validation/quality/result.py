@@ -31,7 +31,7 @@ FIELDS = (
 class QualityReport(Result):
     """One row per expectation: what was expected, what was observed, passed or not.
 
-    Returned by :meth:`~mlops_kit.validation.quality.check.QualityCheck.run`.
+    Returned by :meth:`~mlops_kit.validation.quality.check.QualityCheck.check`.
 
     Parameters
     ----------
