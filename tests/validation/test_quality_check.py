@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mlops_kit.errors import ConfigError, GateFailedError, InputError, TrackingError
-from mlops_kit.validation.quality import Expectations, QualityCheck, QualityReport
+from mlops_kit.validation.quality import Expectations, QualityCheck
 
 N = 1000
 
@@ -233,8 +233,8 @@ def test_to_dict_is_json_and_plot_counts_failures_per_column(bad, expectations):
     assert "3 of 16 failed" in ax.get_title()
 
 
-def test_example_report_and_html_escaping():
-    report = QualityReport._example()
+def test_example_report_and_html_escaping(result_examples):
+    report = result_examples.quality_report()
     html = report._repr_html_()
     assert "&lt;north&gt;" in html and "<north>" not in html
 
@@ -260,8 +260,8 @@ def test_log_to_mlflow_writes_metrics_and_report(tracking_uri, bad, expectations
     assert mlflow.get_run(run_id).data.metrics["batch2_passed"] == 0.0
 
 
-def test_log_to_mlflow_without_a_run_or_with_unknown_run(tracking_uri):
-    report = QualityReport._example()
+def test_log_to_mlflow_without_a_run_or_with_unknown_run(tracking_uri, result_examples):
+    report = result_examples.quality_report()
     with pytest.raises(TrackingError, match="No active MLflow run"):
         report.log_to_mlflow()
     with pytest.raises(TrackingError, match="Cannot log to run 'nope'"):

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from mlops_kit.errors import ColumnError, ConfigError, InputError
-from mlops_kit.validation.rollback import RollbackDecision, RollbackPolicy, Rule, parse_rule
+from mlops_kit.validation.rollback import RollbackPolicy, Rule, parse_rule
 
 
 def frame(**columns):
@@ -199,7 +199,7 @@ def test_bad_window_results():
         policy(["accuracy drop > 0.1"]).check(frame(accuracy=[0.5]), previous={"accuracy": "x"})
 
 
-def test_plot_marks_violations_and_bounds():
+def test_plot_marks_violations_and_bounds(result_examples):
     import matplotlib.pyplot as plt
 
     decision = policy(["accuracy < 0.8", "drift_share > 0.5"]).check(
@@ -211,7 +211,7 @@ def test_plot_marks_violations_and_bounds():
     marks = [c for c in ax.collections if len(c.get_offsets())]
     assert len(marks) == 1 and len(marks[0].get_offsets()) == 2
     assert "FIRE" in ax.get_title()
-    assert RollbackDecision._example().to_dict()["reasons"][0]["windows"] == [
+    assert result_examples.rollback_decision().to_dict()["reasons"][0]["windows"] == [
         "2024-01-03",
         "2024-01-04",
     ]

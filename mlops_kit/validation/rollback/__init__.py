@@ -12,8 +12,10 @@ with the reasons recorded in the alias history and in an MLflow run, unless
 
 Examples
 --------
->>> from mlops_kit.validation.rollback import RollbackDecision
->>> RollbackDecision._example().fire
+>>> import pandas as pd
+>>> from mlops_kit.validation.rollback import RollbackPolicy
+>>> windows = pd.DataFrame({"accuracy": [0.86, 0.74, 0.72]})
+>>> RollbackPolicy(["accuracy < 0.8"], model_name="credit").check(windows).fire
 True
 """
 

@@ -2,7 +2,11 @@
 
 Examples
 --------
->>> decision = RollbackDecision._example()
+>>> import pandas as pd
+>>> from mlops_kit.validation.rollback import RollbackPolicy
+>>> windows = pd.DataFrame({"accuracy": [0.86, 0.74, 0.72], "drift_share": [0.1, 0.6, 0.3]})
+>>> policy = RollbackPolicy(["accuracy < 0.8", "drift_share > 0.5"], model_name="credit")
+>>> decision = policy.check(windows)
 >>> decision.fire
 True
 >>> decision.reasons[0]["rule"]
@@ -59,7 +63,11 @@ class RollbackDecision(Result):
 
     Examples
     --------
-    >>> RollbackDecision._example().to_frame()[["rule", "fired"]].values.tolist()
+    >>> import pandas as pd
+    >>> from mlops_kit.validation.rollback import RollbackPolicy
+    >>> windows = pd.DataFrame({"accuracy": [0.86, 0.74, 0.72], "drift_share": [0.1, 0.6, 0.3]})
+    >>> policy = RollbackPolicy(["accuracy < 0.8", "drift_share > 0.5"], model_name="credit")
+    >>> policy.check(windows).to_frame()[["rule", "fired"]].values.tolist()
     [['accuracy < 0.8', True], ['drift_share > 0.5', False]]
     """
 
@@ -171,24 +179,3 @@ class RollbackDecision(Result):
         if self.outcomes:
             ax.legend(fontsize=8)
         return ax
-
-    @classmethod
-    def _example(cls) -> RollbackDecision:
-        import pandas as pd
-
-        from mlops_kit.validation.rollback.rules import Rule
-        from mlops_kit.validation.rollback.windows import evaluate_rule, prepare
-
-        frame = pd.DataFrame(
-            {
-                "timestamp": pd.date_range("2024-01-01", periods=4, freq="D"),
-                "accuracy": [0.86, 0.85, 0.74, 0.72],
-                "drift_share": [0.1, 0.2, 0.6, 0.3],
-            }
-        )
-        rules = [Rule.below("accuracy", 0.8), Rule.above("drift_share", 0.5)]
-        frame, labels = prepare(frame, [r.metric for r in rules], "timestamp")
-        outcomes = [
-            evaluate_rule(r, frame, labels, min_consecutive=2, mode="consecutive") for r in rules
-        ]
-        return cls(outcomes, model_name="<b>credit</b>", dry_run=True)
