@@ -215,3 +215,30 @@ def test_plot_marks_violations_and_bounds(result_examples):
         "2024-01-03",
         "2024-01-04",
     ]
+
+
+def test_every_validation_result_logs_with_one_signature():
+    import inspect
+
+    from mlops_kit.validation.abtest import ABTestResult
+    from mlops_kit.validation.performance import PerformanceReport
+    from mlops_kit.validation.quality import QualityReport
+    from mlops_kit.validation.rollback import RollbackDecision
+
+    for cls in (ABTestResult, PerformanceReport, QualityReport, RollbackDecision):
+        params = inspect.signature(cls.log_to_mlflow).parameters
+        assert list(params) == ["self", "run_id", "prefix", "tracking_uri"], cls
+        assert params["run_id"].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD, cls
+        assert params["run_id"].default is None, cls
+        assert params["prefix"].kind is inspect.Parameter.KEYWORD_ONLY, cls
+        assert params["tracking_uri"].kind is inspect.Parameter.KEYWORD_ONLY, cls
+
+
+def test_decision_logs_to_an_explicit_run(tracking_uri, result_examples):
+    import mlflow
+
+    with mlflow.start_run() as run:
+        pass
+    decision = result_examples.rollback_decision()
+    assert decision.log_to_mlflow(run.info.run_id, prefix="rb") == run.info.run_id
+    assert mlflow.get_run(run.info.run_id).data.metrics == {"rb_fire": 1.0, "rb_n_fired": 1.0}

@@ -140,7 +140,9 @@ class ABTestResult(Result):
             return f"{100 * value:+.1f} pts" if sign else f"{100 * value:.1f}"
         return f"{value:+.4g}" if sign else f"{value:.4g}"
 
-    def log_to_mlflow(self, run_id: str | None = None, *, prefix: str = "ab") -> str:
+    def log_to_mlflow(
+        self, run_id: str | None = None, *, prefix: str = "ab", tracking_uri: str | None = None
+    ) -> str:
         """Log values, difference and p-value as metrics and the result as JSON; return run id.
 
         Metrics ``<prefix>_value_a``, ``<prefix>_value_b``, ``<prefix>_difference``,
@@ -158,4 +160,11 @@ class ABTestResult(Result):
             f"{prefix}_significant": float(bool(self.significant)),
         }
         params = {f"{prefix}_metric": self.metric, f"{prefix}_test": self.test}
-        return log_result(self, metrics, f"{prefix}/result.json", run_id=run_id, params=params)
+        return log_result(
+            self,
+            metrics,
+            f"{prefix}/result.json",
+            run_id=run_id,
+            params=params,
+            tracking_uri=tracking_uri,
+        )

@@ -228,7 +228,9 @@ class PerformanceReport(Result):
         ax.set_title(f"{self.title}: {'PASSED' if self.passed else 'FAILED'}")
         return ax
 
-    def log_to_mlflow(self, run_id: str | None = None, *, tracking_uri: str | None = None) -> str:
+    def log_to_mlflow(
+        self, run_id: str | None = None, *, prefix: str = "perf", tracking_uri: str | None = None
+    ) -> str:
         """Log the metrics, a ``passed`` tag and this report's JSON to the candidate's run.
 
         The run is ``run_id``, else the active MLflow run, else the run of the
@@ -241,4 +243,4 @@ class PerformanceReport(Result):
         """
         from mlops_kit.validation.performance.mlflow_log import log_report
 
-        return log_report(self, run_id=run_id, tracking_uri=tracking_uri)
+        return log_report(self, run_id=run_id, prefix=prefix, tracking_uri=tracking_uri)

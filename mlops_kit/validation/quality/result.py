@@ -174,7 +174,9 @@ income: 25.0% missing > allowed 1.0%
         ax.set_title(f"{self.title}: {len(self._failed())} of {len(self.rows)} failed")
         return ax
 
-    def log_to_mlflow(self, run_id: str | None = None, *, prefix: str = "quality") -> str:
+    def log_to_mlflow(
+        self, run_id: str | None = None, *, prefix: str = "quality", tracking_uri: str | None = None
+    ) -> str:
         """Log the verdict as metrics and the report as a JSON artifact; return the run id.
 
         Logs ``<prefix>_passed`` (1/0), ``<prefix>_n_failed`` and
@@ -196,4 +198,6 @@ income: 25.0% missing > allowed 1.0%
             f"{prefix}_n_failed": float(len(self._failed())),
             f"{prefix}_n_expectations": float(len(self.rows)),
         }
-        return log_result(self, metrics, f"{prefix}/report.json", run_id=run_id)
+        return log_result(
+            self, metrics, f"{prefix}/report.json", run_id=run_id, tracking_uri=tracking_uri
+        )

@@ -96,7 +96,7 @@ class RollbackDecision(Result):
         return "; ".join(r["text"] for r in self.reasons)
 
     def with_action(self, **action) -> RollbackDecision:
-        """Return a copy of this decision with ``action`` set (used by ``apply``)."""
+        """Return a copy of this decision with ``action`` set (by ``RollbackPolicy.rollback``)."""
         return type(self)(
             self.outcomes,
             model_name=self.model_name,
@@ -179,3 +179,34 @@ class RollbackDecision(Result):
         if self.outcomes:
             ax.legend(fontsize=8)
         return ax
+
+    def log_to_mlflow(
+        self, run_id: str | None = None, *, prefix: str = "rollback", tracking_uri=None
+    ) -> str:
+        """Log ``<prefix>_fire`` (1/0) and ``<prefix>_n_fired`` plus ``<prefix>/decision.json``.
+
+        Logs to ``run_id`` or, when None, the active MLflow run; returns the run id.
+        (:meth:`RollbackPolicy.rollback` records its own run of the decision.)
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import pandas as pd
+        >>> from mlops_kit.tracking import start_run
+        >>> from mlops_kit.validation.rollback import RollbackPolicy
+        >>> decision = RollbackPolicy(["accuracy < 0.8"], model_name="credit").check(
+        ...     pd.DataFrame({"accuracy": [0.7, 0.7]}))
+        >>> with start_run("demo", tracking_uri=f"sqlite:///{tempfile.mkdtemp()}/m.db") as run:
+        ...     _ = decision.log_to_mlflow()
+        >>> run.client.get_run(run.run_id).data.metrics
+        {'rollback_fire': 1.0, 'rollback_n_fired': 1.0}
+        """
+        from mlops_kit.validation.mlflow_log import log_result
+
+        metrics = {
+            f"{prefix}_fire": float(self.fire),
+            f"{prefix}_n_fired": float(sum(bool(o["fired"]) for o in self.outcomes)),
+        }
+        return log_result(
+            self, metrics, f"{prefix}/decision.json", run_id=run_id, tracking_uri=tracking_uri
+        )
