@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from mlops_kit.commands._validate_common import BadInput, cli_message, quiet_stdout
+from mlops_kit.commands._common import BadInput, cli_message, quiet_stdout
 from mlops_kit.errors import MlopsKitError
 
 __all__ = ["check_inputs", "print_report", "run_gate"]
