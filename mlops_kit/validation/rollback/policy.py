@@ -24,13 +24,12 @@ explicit action (``policy.rollback(decision)`` moves the alias back unless
 from __future__ import annotations
 
 import contextlib
-import numbers
 import warnings
 from typing import Literal
 
 from pydantic import Field, field_validator
 
-from mlops_kit._params import InstanceOf, Params, Predicate
+from mlops_kit._params import InstanceOf, Interval, Params, Predicate, check_param
 from mlops_kit._yaml import ConfigModel, load_config, parse_config, problem
 from mlops_kit.errors import (
     AliasNotFoundError,
@@ -310,8 +309,7 @@ class RollbackPolicy(Params):
             return {m: float(previous[m].mean()) for m in wanted if m in previous.columns}
         if isinstance(previous, dict):
             for key, value in previous.items():
-                if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                    raise InputError.invalid(f"previous[{key!r}]", value, "a number")
+                check_param(f"previous[{key!r}]", value, [Interval(float)])
             return {m: float(previous[m]) for m in wanted if m in previous}
         if previous is None:
             from mlops_kit.tracking.alias_history import rollback_target
