@@ -10,7 +10,7 @@ sklearn's (to 1e-9): a wrong answer makes the benchmark exit 1.
 
 Run::
 
-    .venv/bin/python benchmarks/bench_abtest.py [--rows 2000] [--resamples 500] [--repeat 5]
+    .venv/bin/python benchmarks/bench_abtest.py [--rows 2000] [--resamples 200] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def data(n: int, seed: int):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=2000)
-    parser.add_argument("--resamples", type=int, default=500)
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--resamples", type=int, default=200)
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
 
     arrays = data(args.rows, seed=0)
