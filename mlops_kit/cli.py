@@ -51,6 +51,9 @@ COMMANDS: dict[str, str] = {
     "drift": "mlops_kit.commands.drift:command",
     "roi": "mlops_kit.commands.roi:command",
     "stack": "mlops_kit.commands.stack:command",
+    "serve": "mlops_kit.commands.serve:command",
+    "gate": "mlops_kit.commands.gate:command",
+    "pipeline": "mlops_kit.commands.pipeline:command",
 }
 
 

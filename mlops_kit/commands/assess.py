@@ -79,7 +79,8 @@ def _report(a) -> str:
         lines.append("Top gaps (next steps):")
         for g in gaps:
             gain = f"+{g['level_gain']} level" if g["level_gain"] else f"{g['dimension']}"
-            lines.append(f"  {g['rank']}. {g['item']} ({gain}): {g['next_step']} [{g['tutorial']}]")
+            where = f" [{g['tutorial']}]" if g["tutorial"] else ""
+            lines.append(f"  {g['rank']}. {g['item']} ({gain}): {g['next_step']}{where}")
     return "\n".join(lines)
 
 

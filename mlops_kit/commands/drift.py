@@ -114,7 +114,7 @@ def command(
     as_json,
 ):
     """Compare CURRENT with REFERENCE (CSV or Parquet files) column by column."""
-    from mlops_kit.validation.drift.engine import DriftCheck
+    from mlops_kit.validation.drift.check import DriftCheck
 
     check = DriftCheck(
         method=_parse_mapping(method, "--method", str),
