@@ -116,7 +116,9 @@ def test_a_public_name_keeps_its_meaning_after_its_same_named_submodule_loads():
 
 def test_mlops_kit_lists_exactly_the_subpackages_that_exist():
     listed = set(mlops_kit.__all__) - {"__version__"}
-    missing = {n for n in listed if not (PACKAGE / n).is_dir() and not (PACKAGE / f"{n}.py").exists()}
+    missing = {
+        n for n in listed if not (PACKAGE / n).is_dir() and not (PACKAGE / f"{n}.py").exists()
+    }
     assert not missing, f"mlops_kit.__all__ names what does not exist: {missing}"
     packages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")} - {"commands"}
     assert packages <= listed, f"subpackages missing from mlops_kit.__all__: {packages - listed}"
