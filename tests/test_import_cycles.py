@@ -20,13 +20,7 @@ PACKAGE_DIR = Path(mlops_kit.__file__).resolve().parent
 
 # Cycles that exist on main and are being removed by the area engineers (issue 8).
 # The lead empties this list once those branches are merged; any OTHER cycle fails.
-KNOWN_CYCLES = {
-    frozenset({"mlops_kit.maturity.bank", "mlops_kit.maturity.bank_parse"}),
-    frozenset({"mlops_kit.roi.inputs", "mlops_kit.roi.presets"}),
-    frozenset({"mlops_kit.roi.model", "mlops_kit.roi.results"}),
-    frozenset({"mlops_kit.stack.recommend", "mlops_kit.stack.results"}),
-    frozenset({"mlops_kit.tracking.fluent", "mlops_kit.tracking.run"}),
-    frozenset({"mlops_kit.tracking.widget", "mlops_kit.tracking.widget_registry"}),
+KNOWN_CYCLES: set[frozenset[str]] = {
     frozenset({"mlops_kit.validation.quality.expectations", "mlops_kit.validation.quality.learn"}),
 }
 

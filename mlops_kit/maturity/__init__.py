@@ -49,8 +49,8 @@ _EXPORTS: dict[str, str] = {
 _LAZY = {
     "AssessmentWidget": "widget",
     "assessment_widget": "widget",
-    "export_assessment": "widget_io",
-    "read_answers": "widget_io",
+    "export_assessment": "answers_file",
+    "read_answers": "answers_file",
 }
 
 __all__ = [

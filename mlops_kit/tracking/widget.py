@@ -25,10 +25,16 @@ True
 from __future__ import annotations
 
 from mlops_kit._figures import import_ipywidgets
-from mlops_kit._html import frame_html, message_html
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError
 from mlops_kit.tracking.compare import _BASE, RunComparison, compare_runs
 from mlops_kit.tracking.store import get_client, resolve_tracking_uri
+from mlops_kit.tracking.widget_html import (
+    MAX_ROWS,
+    describe_error,
+    frame_html,
+    message_html,
+)
 
 __all__ = [
     "ExperimentBrowser",
@@ -43,24 +49,10 @@ __all__ = [
     "runs_table_html",
 ]
 
-MAX_ROWS = 20
 EMPTY_STORE = (
     "No experiments with runs in this store yet. Log a run (mlflow.start_run() or "
     "mlops_kit.tracking.start_run()) and press Refresh."
 )
-
-
-def describe_error(exc: Exception) -> str:
-    """Return the message of an mlops-kit error, or ``Type: message`` of any other.
-
-    Examples
-    --------
-    >>> describe_error(InputError("bad")), describe_error(OSError("disk"))
-    ('bad', 'OSError: disk')
-    """
-    from mlops_kit.errors import MlopsKitError
-
-    return str(exc) if isinstance(exc, MlopsKitError) else f"{type(exc).__name__}: {exc}"
 
 
 def experiment_names(tracking_uri: str | None = None) -> list[str]:
@@ -108,7 +100,11 @@ def narrow(comparison: RunComparison, metrics) -> RunComparison:
 
     Examples
     --------
-    >>> narrow(RunComparison._example(), ["rmse"]).to_frame().columns.tolist()[-2:]
+    >>> records = [{"run_id": "a1b2c3d4", "run_name": "<b>gbm</b>", "status": "FINISHED",
+    ...             "start_time": "2026-01-01T10:00:00+00:00", "max_depth": "3",
+    ...             "accuracy": 0.88, "rmse": 0.3}]
+    >>> cmp = RunComparison("demo", records, ["accuracy", "rmse"], ["max_depth"])
+    >>> narrow(cmp, ["rmse"]).to_frame().columns.tolist()[-2:]
     ['max_depth', 'rmse']
     """
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
@@ -125,7 +121,11 @@ def runs_table_html(comparison: RunComparison, max_rows: int = MAX_ROWS) -> str:
 
     Examples
     --------
-    >>> page = runs_table_html(RunComparison._example())
+    >>> records = [{"run_id": "a1b2c3d4", "run_name": "<b>gbm</b>", "status": "FINISHED",
+    ...             "start_time": "2026-01-01T10:00:00+00:00", "max_depth": "3",
+    ...             "accuracy": 0.88, "rmse": 0.3}]
+    >>> cmp = RunComparison("demo", records, ["accuracy", "rmse"], ["max_depth"])
+    >>> page = runs_table_html(cmp)
     >>> "&lt;b&gt;gbm&lt;/b&gt;" in page and "<b>gbm</b>" not in page
     True
     """
@@ -151,7 +151,11 @@ def chart_png(comparison: RunComparison, dpi: int = 80) -> bytes:
 
     Examples
     --------
-    >>> chart_png(RunComparison._example())[:4]
+    >>> records = [{"run_id": "a1b2c3d4", "run_name": "<b>gbm</b>", "status": "FINISHED",
+    ...             "start_time": "2026-01-01T10:00:00+00:00", "max_depth": "3",
+    ...             "accuracy": 0.88, "rmse": 0.3}]
+    >>> cmp = RunComparison("demo", records, ["accuracy", "rmse"], ["max_depth"])
+    >>> chart_png(cmp)[:4]
     b'\\x89PNG'
     """
     if not comparison.records or not comparison.metrics:
@@ -213,8 +217,7 @@ class ExperimentBrowser:
     ):
         from mlops_kit.tracking.widget_registry import RegistryPanel
 
-        if isinstance(max_runs, bool) or not isinstance(max_runs, int) or max_runs < 1:
-            raise InputError.invalid("max_runs", max_runs, "an integer >= 1")
+        check_param("max_runs", max_runs, [Interval(int, 1, None)])
         w = import_ipywidgets("experiment_browser")
         self.tracking_uri = resolve_tracking_uri(tracking_uri)
         self.max_runs = max_runs

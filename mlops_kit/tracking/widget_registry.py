@@ -20,9 +20,8 @@ True
 from __future__ import annotations
 
 from mlops_kit._figures import import_ipywidgets
-from mlops_kit._html import frame_html, message_html
 from mlops_kit.tracking.store import resolve_tracking_uri
-from mlops_kit.tracking.widget import describe_error
+from mlops_kit.tracking.widget_html import describe_error, frame_html, message_html
 
 __all__ = ["RegistryPanel", "history_table_html", "versions_table_html"]
 
