@@ -19,13 +19,16 @@ from mlops_kit._lazy import lazy_exports
 _EXPORTS: dict[str, str] = {
     "CanaryResult": "canary_result",
     "CanaryRollout": "canary",
+    "DEFAULT_SCHEDULE": "canary",
+    "HttpTrafficSplit": "canary_router",
     "Pipeline": "pipeline",
     "PipelineResult": "pipeline_result",
-    "Schedule": "canary_schedule",
     "Stage": "pipeline",
     "TrafficSplit": "canary_router",
+    "check_schedule": "canary",
     "default_stages": "pipeline_stages",
     "kserve_manifests": "kserve",
+    "min_sample": "canary",
     "write_ci": "ci_init",
 }
 
