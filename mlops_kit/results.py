@@ -18,14 +18,15 @@ Result offers the same surface:
 ``repr()``
     a plain-text summary.
 
-Subclasses implement :meth:`to_dict`, :meth:`to_frame`, :meth:`plot`,
-:meth:`summary` and the classmethod :meth:`_example` (a small instance used by
-the contract test that runs over every Result class).
+Subclasses implement :meth:`to_dict`, :meth:`to_frame`, :meth:`plot` and
+:meth:`summary`. One contract test (``tests/test_results_contract.py``) runs over
+every Result class in the package, on the small instances that the
+``tests/**/*result_examples.py`` modules build.
 
 Examples
 --------
 >>> from mlops_kit.results import TableResult
->>> r = TableResult.from_records("Scores", [{"model": "a", "accuracy": 0.9}])
+>>> r = TableResult("Scores", [{"model": "a", "accuracy": 0.9}])
 >>> r.summary()
 'Scores: 1 row'
 >>> r.to_frame().shape
@@ -42,7 +43,7 @@ import math
 from pathlib import Path
 from typing import Any, ClassVar
 
-__all__ = ["Result", "TableResult", "all_result_classes", "get_ax", "jsonable"]
+__all__ = ["Result", "TableResult", "get_ax", "jsonable"]
 
 _MAX_HTML_ROWS = 20
 _MAX_TEXT_ROWS = 10
@@ -96,9 +97,6 @@ def get_ax(ax=None, figsize=(6, 3.5)):
 class Result:
     """Base class of every result returned by an mlops-kit analysis.
 
-    Subclasses are registered automatically so that the contract test can
-    run over all of them (see :func:`all_result_classes`).
-
     Examples
     --------
     A subclass implements the five methods of the contract and inherits the rest
@@ -119,10 +117,7 @@ class Result:
     ...         return ax
     ...     def summary(self):
     ...         return f"Best model: {max(self.scores, key=self.scores.get)}"
-    ...     @classmethod
-    ...     def _example(cls):
-    ...         return cls({"a": 0.8, "b": 0.85})
-    >>> r = Scores._example()
+    >>> r = Scores({"a": 0.8, "b": 0.85})
     >>> r.summary()
     'Best model: b'
     >>> r.to_json()
@@ -132,11 +127,6 @@ class Result:
     """
 
     title: ClassVar[str] = "Result"
-    _registry: ClassVar[list[type[Result]]] = []
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        Result._registry.append(cls)
 
     # --- to be implemented by subclasses ---------------------------------
     def to_dict(self) -> dict:
@@ -153,11 +143,6 @@ class Result:
 
     def summary(self) -> str:
         """Return a one-line plain-text headline."""
-        raise NotImplementedError
-
-    @classmethod
-    def _example(cls) -> Result:
-        """Return a small instance (used by the contract test)."""
         raise NotImplementedError
 
     # --- shared behaviour -------------------------------------------------
@@ -228,7 +213,7 @@ class TableResult(Result):
 
     Examples
     --------
-    >>> r = TableResult.from_records("Runs", [{"run": "a", "rmse": 1.2}, {"run": "b", "rmse": 0.9}])
+    >>> r = TableResult("Runs", [{"run": "a", "rmse": 1.2}, {"run": "b", "rmse": 0.9}])
     >>> r.to_dict()["records"][1]["rmse"]
     0.9
     """
@@ -236,11 +221,6 @@ class TableResult(Result):
     def __init__(self, title: str, records: list[dict]):
         self.title = title
         self.records = list(records)
-
-    @classmethod
-    def from_records(cls, title: str, records: list[dict]) -> TableResult:
-        """Build from a list of row dicts."""
-        return cls(title, records)
 
     def to_dict(self) -> dict:
         return {"title": self.title, "records": jsonable(self.records)}
@@ -262,27 +242,3 @@ class TableResult(Result):
             numeric.plot.bar(ax=ax)
         ax.set_title(self.title)
         return ax
-
-    @classmethod
-    def _example(cls) -> TableResult:
-        return cls("Example <table>", [{"name": "<b>x</b>", "value": 1.0}])
-
-
-def all_result_classes() -> list[type[Result]]:
-    """Import every mlops_kit module and return all concrete Result subclasses.
-
-    Examples
-    --------
-    >>> TableResult in all_result_classes()
-    True
-    """
-    import importlib
-    import pkgutil
-
-    import mlops_kit
-
-    for info in pkgutil.walk_packages(mlops_kit.__path__, prefix="mlops_kit."):
-        if info.name.endswith("__main__"):
-            continue
-        importlib.import_module(info.name)
-    return [c for c in Result._registry if not c.__dict__.get("_abstract", False)]

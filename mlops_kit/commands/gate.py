@@ -33,7 +33,7 @@ import re
 
 import click
 
-from mlops_kit.commands._validate_common import (
+from mlops_kit.commands._common import (
     BadInput,
     cli_message,
     emit,
@@ -54,7 +54,7 @@ _URI_FORMS = "a registered model URI such as 'models:/credit/3' or 'models:/cred
 
 def parse_pairs(values, option: str) -> list[tuple[str, str]]:
     """Split each ``METRIC=VALUE`` of ``option``; the metric name is made canonical."""
-    from mlops_kit.validation.performance.metrics import METRICS, canonical_metric
+    from mlops_kit.metrics import get_metric, metric_names
 
     pairs = []
     for text in values:
@@ -64,11 +64,11 @@ def parse_pairs(values, option: str) -> list[tuple[str, str]]:
                 f"Invalid {option}: got {text!r}; allowed: METRIC=VALUE such as 'roc_auc=0.75'."
             )
         try:
-            name = canonical_metric(metric, option)
+            name = get_metric(metric.strip(), where=option).name
         except MlopsKitError:
             raise BadInput(
                 f"Invalid {option}: unknown metric {metric.strip()!r} in {text!r}; "
-                f"allowed: one of {sorted(METRICS)}."
+                f"allowed: one of {metric_names()}."
             ) from None
         pairs.append((name, value.strip()))
     return pairs

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import click
 
-from mlops_kit.commands._validate_common import BadInput, emit, finish, json_option, quiet_stdout
+from mlops_kit.commands._common import BadInput, emit, finish, json_option, quiet_stdout
 from mlops_kit.commands.gate import thresholds_from_options
 from mlops_kit.errors import MlopsKitError
 

@@ -1,13 +1,23 @@
-"""Step 3: CI/CD for ML (pipeline and gates, canary rollouts, KServe export, CI templates).
+"""Step 3: CI/CD for ML — pipeline and gates, serving, blue-green and canary rollouts.
 
-Public names are imported lazily, so ``import mlops_kit.deploy`` stays light.
-Add a feature in its own module and list its public names in ``_EXPORTS``
-(one entry per line, alphabetical).
+Public names are imported lazily, so ``import mlops_kit.deploy`` does not
+import mlflow until a function needs it. Add a feature in its own module and
+list its public names in ``_EXPORTS`` (one entry per line, alphabetical).
+
+- :class:`Pipeline`: ML stages recorded on an MLflow run, stopping at the first
+  failing gate (:class:`PipelineResult`);
+- real serving: :func:`serve` starts MLflow's scoring server for a registered
+  model and returns a :class:`ModelServer` (``url``, ``pid``, ``predict``, ``stop``);
+- :class:`Router`: a threaded HTTP router in front of N scoring servers, with
+  weights changed atomically at run time (what canary rollouts drive);
+- :class:`BlueGreen`: two live environments and a ``live`` alias switched
+  (and switched back) through Step 1's alias history;
+- canary rollouts, KServe manifests and CI templates.
 
 Examples
 --------
 >>> import mlops_kit.deploy as deploy
->>> "Pipeline" in dir(deploy)
+>>> "serve" in dir(deploy) and "Pipeline" in dir(deploy)
 True
 """
 
@@ -15,20 +25,24 @@ from __future__ import annotations
 
 from mlops_kit._lazy import lazy_exports
 
-#: public name -> module (relative to this package) that defines it
+#: public name -> submodule that defines it (one entry per line, alphabetical)
 _EXPORTS: dict[str, str] = {
+    "BlueGreen": "bluegreen",
     "CanaryResult": "canary_result",
     "CanaryRollout": "canary",
     "DEFAULT_SCHEDULE": "canary",
     "HttpTrafficSplit": "canary_router",
+    "ModelServer": "serving",
     "Pipeline": "pipeline",
     "PipelineResult": "pipeline_result",
+    "Router": "router",
     "Stage": "pipeline",
     "TrafficSplit": "canary_router",
     "check_schedule": "canary",
     "default_stages": "pipeline_stages",
     "kserve_manifests": "kserve",
     "min_sample": "canary",
+    "serve": "serving",
     "write_ci": "ci_init",
 }
 

@@ -10,7 +10,7 @@ Examples
 >>> from mlops_kit.results import TableResult
 >>> from mlops_kit.tracking import start_run
 >>> with start_run("demo", tracking_uri=f"sqlite:///{tempfile.mkdtemp()}/mlruns.db") as run:
-...     rid = log_result(TableResult._example(), {"n": 1.0}, "table.json")
+...     rid = log_result(TableResult("t", [{"n": 1.0}]), {"n": 1.0}, "table.json")
 >>> run.client.get_run(rid).data.metrics
 {'n': 1.0}
 """

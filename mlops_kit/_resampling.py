@@ -1,30 +1,28 @@
-"""Metrics for A/B tests: input checks, point values (sklearn) and bootstrap weights.
+"""Input checks on per-row arrays and the vectorised bootstrap forms of the registry's metrics.
 
-Each built-in metric is written on per-row arrays so that it can be computed
-for a whole matrix of bootstrap resamples at once (a gather and a sum per
-resample; roc_auc as a weighted Mann-Whitney statistic on draw counts)
-instead of thousands of calls to :mod:`sklearn.metrics`. On the rows
-themselves the same formula gives the point estimate; the tests check it equals sklearn's
-``accuracy_score``, ``f1_score``, ``roc_auc_score``, ``mean_absolute_error``
-and ``root_mean_squared_error``.
+Each bootstrap form is a pair: ``prepare(y_true, y_pred, arm, pos_label)``
+checks the inputs of one arm and builds per-row arrays, and
+``resampled(idx, rows)`` computes the metric for a whole ``(k, n)`` matrix of
+drawn row indices at once (a gather and a sum per resample; ROC AUC as a
+weighted Mann-Whitney statistic on draw counts) instead of thousands of calls
+to :mod:`sklearn.metrics`. On the rows themselves the same formula gives the
+point estimate (tests check it equals sklearn's). The registry in
+:mod:`mlops_kit.metrics` attaches them to its metrics; use it, not this module.
 
 Examples
 --------
->>> import numpy as np
->>> m = get_metric("accuracy")
->>> rows = m.prepare(np.array([1, 0, 1, 1]), np.array([1, 0, 0, 1]), "a")
->>> m.point(rows), m.resampled(np.array([[0, 0, 1, 3]]), rows).tolist()
-(0.75, [1.0])
+>>> rows = _b_correct(np.array([1, 0, 1, 1]), np.array([1, 0, 0, 1]), "a")
+>>> _r_accuracy(np.array([[0, 0, 1, 3]]), rows).tolist()
+[1.0]
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import numpy as np
 
 from mlops_kit.errors import InputError
 
-__all__ = ["METRICS", "Metric", "as_array", "counts", "described", "get_metric"]
+__all__ = ["as_array", "counts", "described"]
 
 
 def described(name: str, description: str, allowed: str, hint: str | None = None) -> InputError:
@@ -44,14 +42,14 @@ def as_array(values, name: str, *, numeric: bool = False):
 
     Examples
     --------
-    >>> as_array([1, 2], "y_true_a").tolist()
+    >>> as_array([1, 2], "y_true").tolist()
     [1, 2]
     """
-    import numpy as np
-
     if values is None:
         raise InputError.invalid(name, None, "a 1-D array-like of labels or values")
-    arr = np.asarray(values)
+    arr = np.asarray(getattr(values, "values", values))
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
     if arr.ndim != 1:
         raise described(name, f"an array of shape {arr.shape}", "a 1-D array-like")
     if arr.size == 0:
@@ -68,8 +66,6 @@ def as_array(values, name: str, *, numeric: bool = False):
 
 
 def _binary(y, name: str, pos_label):
-    import numpy as np
-
     labels = np.unique(y)
     if len(labels) > 2 or (len(labels) == 2 and pos_label not in labels.tolist()):
         raise described(
@@ -81,9 +77,7 @@ def _binary(y, name: str, pos_label):
     return (y == pos_label).astype(float)
 
 
-def _prep_accuracy(y_true, y_pred, arm, pos_label=1):
-    import numpy as np
-
+def _b_correct(y_true, y_pred, arm, pos_label=1):
     if y_true.dtype.kind in "biu" and y_pred.dtype.kind == "f" and (y_pred % 1 != 0).any():
         raise described(
             f"y_pred_{arm}",
@@ -97,19 +91,16 @@ def _prep_accuracy(y_true, y_pred, arm, pos_label=1):
             f"values of dtype {y_pred.dtype} against y_true_{arm} of dtype {y_true.dtype}",
             "predicted labels of the same kind as the true labels",
         )
-    correct = np.asarray(y_true == y_pred, dtype=float)
-    return {"correct": correct, "n": float(len(y_true)), "size": len(y_true)}
+    return {"correct": np.asarray(y_true == y_pred, dtype=float), "size": len(y_true)}
 
 
-def _prep_f1(y_true, y_pred, arm, pos_label=1):
+def _b_confusion(y_true, y_pred, arm, pos_label=1):
     t = _binary(y_true, f"y_true_{arm}", pos_label)
     p = _binary(y_pred, f"y_pred_{arm}", pos_label)
     return {"tp": t * p, "fp": (1 - t) * p, "fn": t * (1 - p), "size": len(t)}
 
 
-def _prep_auc(y_true, y_score, arm, pos_label=1):
-    import numpy as np
-
+def _b_ranks(y_true, y_score, arm, pos_label=1):
     t = _binary(y_true, f"y_true_{arm}", pos_label)
     score = as_array(y_score, f"y_pred_{arm}", numeric=True)
     if t.min() == t.max():
@@ -118,24 +109,22 @@ def _prep_auc(y_true, y_score, arm, pos_label=1):
         )
     order = np.argsort(score, kind="mergesort")
     s, t = score[order], t[order]
-    _, start, counts = np.unique(s, return_index=True, return_counts=True)
-    group = np.repeat(np.arange(len(start)), counts)
+    _, start, n_tied = np.unique(s, return_index=True, return_counts=True)
+    group = np.repeat(np.arange(len(start)), n_tied)
     # positions (in a zero-padded cumulative sum) of each row's tie group bounds
-    lo, hi = start[group], (start + counts)[group]
+    lo, hi = start[group], (start + n_tied)[group]
     return {"order": order, "pos": t, "lo": lo, "hi": hi, "size": len(t)}
 
 
-def _prep_errors(y_true, y_pred, arm, pos_label=1):
+def _b_errors(y_true, y_pred, arm, pos_label=1):
     t = as_array(y_true, f"y_true_{arm}", numeric=True)
     p = as_array(y_pred, f"y_pred_{arm}", numeric=True)
     err = p - t
-    return {"abs": abs(err), "sq": err * err, "n": float(len(t)), "size": len(t)}
+    return {"abs": np.abs(err), "sq": err * err, "size": len(t)}
 
 
 def _sums(idx, arr):
     """Sum of ``arr`` over each resample (row of ``idx``): a gather, no BLAS."""
-    import numpy as np
-
     return np.take(arr, idx).sum(axis=1)
 
 
@@ -144,32 +133,38 @@ def counts(idx):
 
     Examples
     --------
-    >>> import numpy as np
     >>> counts(np.array([[0, 0, 2], [1, 2, 0]])).tolist()
     [[2.0, 0.0, 1.0], [1.0, 1.0, 1.0]]
     """
-    import numpy as np
-
     k, n = idx.shape
     flat = (idx + (np.arange(k) * n)[:, None]).ravel()
     return np.bincount(flat, minlength=k * n).reshape(k, n).astype(float)
+
+
+def _ratio(num, den):
+    return np.where(den > 0, num / np.where(den > 0, den, 1), 0.0)
 
 
 def _r_accuracy(idx, r):
     return _sums(idx, r["correct"]) / r["size"]
 
 
+def _r_precision(idx, r):
+    tp = _sums(idx, r["tp"])
+    return _ratio(tp, tp + _sums(idx, r["fp"]))
+
+
+def _r_recall(idx, r):
+    tp = _sums(idx, r["tp"])
+    return _ratio(tp, tp + _sums(idx, r["fn"]))
+
+
 def _r_f1(idx, r):
-    import numpy as np
-
     tp, fp, fn = _sums(idx, r["tp"]), _sums(idx, r["fp"]), _sums(idx, r["fn"])
-    den = 2 * tp + fp + fn
-    return np.where(den > 0, 2 * tp / np.where(den > 0, den, 1), 0.0)
+    return _ratio(2 * tp, 2 * tp + fp + fn)
 
 
-def _r_auc(idx, r):
-    import numpy as np
-
+def _r_roc_auc(idx, r):
     ws = counts(idx)[:, r["order"]]
     pos = r["pos"]
     neg_w = ws * (1 - pos)
@@ -188,61 +183,9 @@ def _r_mae(idx, r):
     return _sums(idx, r["abs"]) / r["size"]
 
 
+def _r_mse(idx, r):
+    return _sums(idx, r["sq"]) / r["size"]
+
+
 def _r_rmse(idx, r):
-    import numpy as np
-
-    return np.sqrt(_sums(idx, r["sq"]) / r["size"])
-
-
-@dataclass(frozen=True)
-class Metric:
-    """A metric usable in an A/B test.
-
-    Attributes
-    ----------
-    name : str
-    greater_is_better : bool
-    in_points : bool
-        Differences are shown in percentage points (x100).
-    prepare : callable
-        ``(y_true, y_pred, arm) -> rows``: checks the inputs, builds per-row arrays.
-    resampled : callable
-        ``(idx, rows) -> values``: the metric on each resample, ``idx`` being a
-        ``(k, n)`` matrix of drawn row indices.
-    """
-
-    name: str
-    greater_is_better: bool
-    in_points: bool
-    prepare: Callable
-    resampled: Callable
-
-    def point(self, rows) -> float:
-        """The metric on the data itself (every row weight 1)."""
-        import numpy as np
-
-        return float(self.resampled(np.arange(rows["size"])[None, :], rows)[0])
-
-
-METRICS = {
-    "accuracy": Metric("accuracy", True, True, _prep_accuracy, _r_accuracy),
-    "f1": Metric("f1", True, True, _prep_f1, _r_f1),
-    "roc_auc": Metric("roc_auc", True, True, _prep_auc, _r_auc),
-    "mae": Metric("mae", False, False, _prep_errors, _r_mae),
-    "rmse": Metric("rmse", False, False, _prep_errors, _r_rmse),
-}
-
-
-def get_metric(name) -> Metric:
-    """Return the built-in metric ``name`` or raise InputError listing the choices.
-
-    Examples
-    --------
-    >>> get_metric("rmse").greater_is_better
-    False
-    """
-    if isinstance(name, Metric):
-        return name
-    if name not in METRICS:
-        raise InputError.invalid("metric", name, f"one of {list(METRICS)}")
-    return METRICS[name]
+    return np.sqrt(_r_mse(idx, r))

@@ -1,0 +1,28 @@
+"""Step 4: production monitoring.
+
+- :class:`PredictionLog`: the embedded, append-only prediction log with late labels;
+- :class:`WindowedMetrics` / :class:`MonitoringResult`: per-window performance,
+  drift, volume, latency and label coverage;
+- :class:`AlertRule` / :func:`replay`: alert rules that avoid false alarms, replayed over history.
+
+Examples
+--------
+>>> import mlops_kit.monitoring as mon
+>>> "PredictionLog" in mon.__all__
+True
+"""
+
+from __future__ import annotations
+
+from mlops_kit._lazy import lazy_exports
+
+_EXPORTS = {
+    "PredictionLog": "log",
+    "SCHEMA_VERSION": "log",
+    "WindowedMetrics": "windows",
+    "MonitoringResult": "result",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

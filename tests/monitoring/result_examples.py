@@ -1,0 +1,34 @@
+"""Examples of the monitoring Results for the contract test (tests/test_results_contract.py)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from mlops_kit.monitoring.result import MonitoringResult
+
+
+def monitoring_result() -> MonitoringResult:
+    """Three day windows, one empty and one drifted, with a user string to escape."""
+    starts = pd.date_range("2024-01-01", periods=3, freq="D", tz="UTC")
+    windows = pd.DataFrame(
+        {
+            "window_start": starts,
+            "window_end": starts + pd.Timedelta("1D"),
+            "volume": [100, 0, 120],
+            "n_labelled": [80, 0, 60],
+            "label_coverage": [0.8, math.nan, 0.5],
+            "accuracy": [0.9, math.nan, 0.7],
+            "input_drift_share": [0.0, math.nan, 0.6],
+            "input_drift": [False, None, True],
+            "notes": ["", "empty window: no predictions", "<b>one class</b> only"],
+        }
+    )
+    drift = pd.DataFrame([{"age": 0.2, "income": 0.5}, {}, {"age": 3.0, "income": 1.5}])
+    return MonitoringResult(
+        windows, drift, task="classification", metrics=["accuracy"], window="day"
+    )
+
+
+EXAMPLES = {MonitoringResult: monitoring_result}
