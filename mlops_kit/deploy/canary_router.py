@@ -5,12 +5,12 @@ traffic, 0-100) and ``predict(X) -> (predictions, to_challenger)`` where
 ``to_challenger`` is a boolean mask of the rows the challenger answered.
 
 - :class:`TrafficSplit` calls two in-process models (notebooks, tests, the tour);
-- :class:`HttpTrafficSplit` sends each share to a real scoring server over HTTP
-  (MLflow's ``/invocations``), for example two ``mlflow models serve``
-  processes; a server that does not answer raises
+- :class:`RouterSplit` drives the weights of the serving
+  :class:`~mlops_kit.deploy.router.Router` in front of two real scoring
+  servers (``mlflow models serve``); a challenger that stops answering raises
   :class:`~mlops_kit.errors.DeploymentError`, and the rollout then aborts.
 
-The split is deterministic: row ``i`` of call ``k`` goes to the challenger when
+The in-process split is deterministic: row ``i`` of call ``k`` goes to the challenger when
 a uniform draw from ``numpy.random.default_rng([seed, k])`` is below ``p/100``,
 so the same seed and traffic give the same rollout.
 
@@ -29,14 +29,12 @@ Examples
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 
 from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import DeploymentError
 
-__all__ = ["HttpTrafficSplit", "TrafficSplit"]
+__all__ = ["RouterSplit", "TrafficSplit"]
 
 
 def _check_percent(percent) -> float:
@@ -106,60 +104,73 @@ def _take(X, rows):
     return [x for x, keep in zip(X, rows, strict=True) if keep]
 
 
-def _url(server) -> str:
-    url = getattr(server, "url", server)
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-        raise DeploymentError(
-            f"Invalid server: got {url!r}; allowed: an http:// URL or a handle with .url "
-            "(for example mlops_kit.deploy.serve(...))."
-        )
-    return url.rstrip("/")
+class RouterSplit:
+    """Drive the serving :class:`~mlops_kit.deploy.router.Router`'s weights from a rollout.
 
-
-class HttpTrafficSplit(TrafficSplit):
-    """The same seeded split, answered by two real scoring servers over HTTP.
+    ``set_percent(p)`` sets the weights ``{champion: 100 - p, challenger: p}``
+    (the Router checks that an upstream about to receive traffic answers
+    ``/ping``); ``predict(X)`` sends ``X`` in requests of ``request_rows`` rows
+    through the Router, which picks an upstream per request by weight. A request
+    the challenger could not take (the Router failed it over to the champion)
+    raises :class:`~mlops_kit.errors.DeploymentError`, so the rollout aborts.
 
     Parameters
     ----------
-    champion, challenger : str or server handle
-        Base URLs (``http://127.0.0.1:5001``) or objects with ``.url``; each
-        must answer MLflow's ``POST /invocations`` with ``dataframe_split`` JSON.
-    seed : int, default 0
-    timeout : float, default 30
-        Seconds to wait for an answer.
+    router : Router
+        With upstreams named ``champion`` and ``challenger`` (names can be changed).
+    request_rows : int, default 20
+        Rows per HTTP request.
 
     Examples
     --------
-    >>> split = HttpTrafficSplit("http://127.0.0.1:5001", "http://127.0.0.1:5002")
-    >>> split.champion
-    'http://127.0.0.1:5001'
+    >>> from mlops_kit.deploy.router import Router
+    >>> router = Router({"champion": "http://127.0.0.1:5001",
+    ...                  "challenger": "http://127.0.0.1:5002"})
+    >>> split = RouterSplit(router)
+    >>> split.set_percent(25, check=False)
+    >>> router.shares
+    {'champion': 0.75, 'challenger': 0.25}
     """
 
-    def __init__(self, champion, challenger, seed: int = 0, timeout: float = 30.0):
-        super().__init__(_url(champion), _url(challenger), seed)
-        self.timeout = timeout
+    def __init__(
+        self, router, request_rows: int = 20, champion="champion", challenger="challenger"
+    ):
+        self.router = router
+        self.request_rows = check_param("request_rows", request_rows, [Interval(int, 1, None)])
+        self.champion = champion
+        self.challenger = challenger
+        self.percent = 0.0
 
-    def _answer(self, arm: str, X):
-        import urllib.error
-        import urllib.request
+    def set_percent(self, percent, check: bool = True) -> None:
+        """Route ``percent`` % of requests to the challenger (weights set atomically)."""
+        percent = _check_percent(percent)
+        weights = {self.champion: 100.0 - percent, self.challenger: percent}
+        self.router.set_weights(weights, check=check and percent > 0)
+        self.percent = percent
 
-        url = getattr(self, arm)
-        frame = X if hasattr(X, "to_json") else None
-        if frame is None:
-            import pandas as pd
+    def predict(self, X):
+        """Return ``(predictions, to_challenger)``; raise DeploymentError on a failover."""
+        from mlops_kit.deploy.serving import decode_predictions, encode_frame
 
-            frame = pd.DataFrame(X)
-        body = json.dumps({"dataframe_split": json.loads(frame.to_json(orient="split"))})
-        request = urllib.request.Request(
-            f"{url}/invocations",
-            data=body.encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                payload = json.loads(response.read())
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            raise DeploymentError(f"The {arm} server at {url} did not answer: {exc}") from None
-        preds = payload.get("predictions", payload) if isinstance(payload, dict) else payload
-        return np.asarray(preds).reshape(-1)
+        n = len(X)
+        out = np.empty(n, dtype=object)
+        mask = np.zeros(n, dtype=bool)
+        for start in range(0, n, self.request_rows):
+            part = X.iloc[start : start + self.request_rows]
+            name, response, failed = self.router.route(encode_frame(part))
+            if failed is not None:
+                raise DeploymentError(
+                    f"The {failed} server did not answer (the router failed the request "
+                    f"over to {name})"
+                )
+            pred = np.asarray(decode_predictions(response)).reshape(-1)
+            out[start : start + len(part)] = pred
+            mask[start : start + len(part)] = name == self.challenger
+        return _numeric(out), mask
+
+
+def _numeric(values: np.ndarray) -> np.ndarray:
+    try:
+        return values.astype(float) if values.dtype == object else values
+    except (TypeError, ValueError):
+        return values
