@@ -2,11 +2,14 @@
 
 Examples
 --------
->>> r = CanaryResult._example()
->>> r.status, r.to_frame()["decision"].tolist()
-('aborted', ['advance', 'abort'])
+>>> stage = {"stage": 1, "percent": 5.0, "decision": "abort", "n_champion": 950,
+...          "n_challenger": 50, "reason": "challenger worse at 5%: A is better (p=0.001)"}
+>>> r = CanaryResult([stage], status="aborted", reason=stage["reason"],
+...                  model_name="credit-risk", champion_version=1, challenger_version=3)
+>>> r.to_frame()["decision"].tolist(), r.final_percent
+(['abort'], 0.0)
 >>> r.summary()
-'ABORTED credit-risk v3 at 25%: challenger worse at 25%: A is better'
+'ABORTED credit-risk v3 at 5%: challenger worse at 5%: A is better'
 """
 
 from __future__ import annotations
@@ -47,8 +50,10 @@ class CanaryResult(Result):
 
     Examples
     --------
-    >>> CanaryResult._example().final_percent
-    0.0
+    >>> stage = {"stage": 1, "percent": 100.0, "decision": "promote", "reason": "passed"}
+    >>> CanaryResult([stage], status="promoted", reason="passed", model_name="m",
+    ...              champion_version=1, challenger_version=2).final_percent
+    100.0
     """
 
     title: ClassVar[str] = "Canary rollout"
@@ -165,25 +170,3 @@ class CanaryResult(Result):
             tags={"mlops_kit.canary.status": self.status},
             tracking_uri=tracking_uri or (self.tracking_uri if run_id is None else None),
         )
-
-    @classmethod
-    def _example(cls) -> CanaryResult:
-        base = {"n_champion": 950, "n_challenger": 50, "min_challenger": 40, "ci_low": -0.05}
-        return cls(
-            [
-                {**base, "stage": 1, "percent": 5.0, "decision": "advance",
-                 "champion_value": 0.88, "challenger_value": 0.87, "difference": -0.01,
-                 "ci_high": 0.04, "p_value": 0.6, "reason": "5% stage: <b>no significant loss</b>"},
-                {**base, "stage": 2, "percent": 25.0, "decision": "abort",
-                 "champion_value": 0.88, "challenger_value": 0.8, "difference": -0.08,
-                 "ci_high": -0.02, "p_value": 0.001,
-                 "reason": "challenger worse at 25%: A is better (p=0.001)"},
-            ],
-            status="aborted",
-            reason="challenger worse at 25%: A is better (p=0.001)",
-            model_name="credit-risk",
-            champion_version=1,
-            challenger_version=3,
-            run_id="abc",
-            tracking_uri="sqlite:///mlruns.db",
-        )  # fmt: skip
