@@ -54,7 +54,7 @@ _URI_FORMS = "a registered model URI such as 'models:/credit/3' or 'models:/cred
 
 def parse_pairs(values, option: str) -> list[tuple[str, str]]:
     """Split each ``METRIC=VALUE`` of ``option``; the metric name is made canonical."""
-    from mlops_kit.metrics import get_metric, metric_names
+    from mlops_kit.metrics import METRICS, get_metric
 
     pairs = []
     for text in values:
@@ -64,11 +64,11 @@ def parse_pairs(values, option: str) -> list[tuple[str, str]]:
                 f"Invalid {option}: got {text!r}; allowed: METRIC=VALUE such as 'roc_auc=0.75'."
             )
         try:
-            name = get_metric(metric.strip(), where=option).name
+            name = get_metric(metric, where=option).name
         except MlopsKitError:
             raise BadInput(
                 f"Invalid {option}: unknown metric {metric.strip()!r} in {text!r}; "
-                f"allowed: one of {metric_names()}."
+                f"allowed: one of {sorted(METRICS)}."
             ) from None
         pairs.append((name, value.strip()))
     return pairs
