@@ -101,7 +101,32 @@ def _check_roi(out: Path, uri: str) -> None:  # the ROI template logs nothing to
     _png(out / "roi_simulation.png")
 
 
+def _check_canary_plan(out: Path, uri: str) -> None:  # default schedule 5 -> 25 -> 50 -> 100
+    import pandas as pd
+    import yaml
+
+    plan = pd.read_csv(out / "canary_plan.csv")
+    assert plan["percent"].tolist() == [5, 25, 50, 100]
+    assert plan["on_success"].tolist() == ["advance", "advance", "advance", "promote"]
+    assert (plan["challenger_rows"].iloc[:3] > 0).all() and plan["challenger_rows"].iloc[3] == 0
+    docs = list(yaml.safe_load_all((out / "kserve.yaml").read_text()))
+    assert [d["spec"]["predictor"].get("canaryTrafficPercent") for d in docs] == [
+        None,
+        5,
+        25,
+        50,
+        None,
+        0,
+    ]
+    assert {d["metadata"]["namespace"] for d in docs} == {"default"}
+    assert (
+        docs[0]["spec"]["predictor"]["model"]["storageUri"]
+        != docs[1]["spec"]["predictor"]["model"]["storageUri"]
+    )
+
+
 CHECKS = {
+    "canary_plan": _check_canary_plan,
     "drift_report": _check_drift_report,
     "maturity_self_assessment": _check_maturity,
     "roi_calculator": _check_roi,
