@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -177,20 +178,23 @@ class WindowedMetrics(Params):
             columns.append("features")
         state = {"task": self.task, "metrics": None, "check": None}
         rows, drift_rows = [], []
-        buffer: list = []
+        parts: list = []  # the current window's column chunks
         key = None
         counter = 0
         for batch in log.scan(columns, start=start, end=end):
-            keys = self._keys(batch, counter)
+            cols = _columns(batch)
+            keys = self._keys(cols[0], counter)
             counter += len(batch)
-            for row, k in zip(batch, keys, strict=True):
-                if k != key and buffer:
-                    self._emit(key, buffer, state, rows, drift_rows)
-                    buffer = []
+            cuts = [0, *(np.flatnonzero(np.diff(keys)) + 1).tolist(), len(keys)]
+            for lo, hi in itertools.pairwise(cuts):
+                k = int(keys[lo])
+                if k != key and parts:
+                    self._emit(key, _concat(parts), state, rows, drift_rows)
+                    parts = []
                 key = k
-                buffer.append(row)
-        if buffer:
-            self._emit(key, buffer, state, rows, drift_rows)
+                parts.append([c[lo:hi] for c in cols])
+        if parts:
+            self._emit(key, _concat(parts), state, rows, drift_rows)
         frame = pd.DataFrame(rows)
         drift = pd.DataFrame(drift_rows, index=frame.index if len(frame) else None)
         return MonitoringResult(
@@ -202,27 +206,27 @@ class WindowedMetrics(Params):
         )
 
     # --- one window ---------------------------------------------------------
-    def _keys(self, batch, counter):
+    def _keys(self, ts, counter):
         if isinstance(self.window, int):
-            return [(counter + i) // self.window for i in range(len(batch))]
+            return (counter + np.arange(len(ts))) // self.window
         size, offset = WINDOWS[self.window]
-        return [(r[0] + offset) // size for r in batch]
+        return (ts + offset) // size
 
-    def _bounds(self, key, buffer):
+    def _bounds(self, key, cols):
         if isinstance(self.window, int):
-            return buffer[0][0], buffer[-1][0]
+            return cols[0][0], cols[0][-1]
         size, offset = WINDOWS[self.window]
         return key * size - offset, (key + 1) * size - offset
 
-    def _emit(self, key, buffer, state, rows, drift_rows) -> None:
+    def _emit(self, key, cols, state, rows, drift_rows) -> None:
         if rows and not isinstance(self.window, int):
             previous = rows[-1]["_key"]
             for gap in range(previous + 1, key):  # empty windows stay visible
                 lo, hi = self._bounds(gap, None)
                 rows.append(self._empty(gap, lo, hi, state))
                 drift_rows.append({})
-        lo, hi = self._bounds(key, buffer)
-        row, drift = self._window(buffer, state)
+        lo, hi = self._bounds(key, cols)
+        row, drift = self._window(cols, state)
         row.update(_key=key, window_start=_ts(lo), window_end=_ts(hi))
         rows.append(row)
         drift_rows.append(drift)
@@ -235,21 +239,19 @@ class WindowedMetrics(Params):
         row["notes"] = "empty window: no predictions"
         return row
 
-    def _window(self, buffer, state):
+    def _window(self, cols, state):
         notes = []
-        pred = np.array([r[1] for r in buffer], dtype=object)
-        prob = np.array([np.nan if r[2] is None else r[2] for r in buffer], dtype=float)
-        labels = np.array([r[3] for r in buffer], dtype=object)
-        latency = np.array([np.nan if r[4] is None else r[4] for r in buffer], dtype=float)
+        _, pred, prob, labels, latency = cols[:5]
+        n = len(pred)
         if state["task"] is None:
             from mlops_kit.metrics import infer_task
 
             state["task"] = "classification" if np.isfinite(prob).any() else infer_task(pred)
         if state["metrics"] is None:
             state["metrics"] = check_metrics(self.metrics, state["task"])
-        has = np.array([v is not None for v in labels])
-        row = {"volume": len(buffer), "n_labelled": int(has.sum())}
-        row["label_coverage"] = row["n_labelled"] / len(buffer)
+        has = labels != None  # noqa: E711 (element-wise on an object array)
+        row = {"volume": n, "n_labelled": int(has.sum())}
+        row["label_coverage"] = row["n_labelled"] / n
         regression = state["task"] == "regression"
         y_true, y_pred = labels[has], pred[has]
         if regression:
@@ -274,24 +276,24 @@ class WindowedMetrics(Params):
             row[name] = float(np.quantile(finite, q)) if len(finite) else math.nan
         drift = {}
         if hasattr(self, "reference_"):
-            drift = self._drift(buffer, prob if not regression else pred, row, notes, state)
+            drift = self._drift(cols[5], prob if not regression else pred, row, notes, state)
         row["notes"] = "; ".join(dict.fromkeys(notes))
         return row, drift
 
     def _method(self):
         return {"num": "ks", "cat": "chisquare"} if self.drift_method is None else self.drift_method
 
-    def _drift(self, buffer, outputs, row, notes, state) -> dict:
+    def _drift(self, features, outputs, row, notes, state) -> dict:
         from mlops_kit.validation.drift import DriftCheck
 
         row.update(input_drift_share=math.nan, input_drift=None)
         row.update(prediction_drift_score=math.nan, prediction_drift=None)
-        if len(buffer) < self.min_drift_rows:
-            notes.append(f"no drift verdict: {len(buffer)} < {self.min_drift_rows} predictions")
+        if len(features) < self.min_drift_rows:
+            notes.append(f"no drift verdict: {len(features)} < {self.min_drift_rows} predictions")
             return {}
         if state["check"] is None:
             state["check"] = DriftCheck(method=self._method(), drift_share=self.drift_share)
-        feats = pd.DataFrame.from_records([json.loads(r[5] or "{}") for r in buffer])
+        feats = pd.DataFrame.from_records([json.loads(text or "{}") for text in features])
         missing = [c for c in self.features_ if c not in feats.columns]
         if missing:
             raise InputError.invalid(
@@ -310,6 +312,24 @@ class WindowedMetrics(Params):
                 row["prediction_drift_score"] = pred.scores()[0][1] if pred.checked else math.nan
                 row["prediction_drift"] = bool(pred.dataset_drift)
         return dict(result.scores())
+
+
+def _columns(batch) -> list:
+    """Row tuples -> column arrays: ts (int64), prediction and label (object),
+    probability and latency (float, missing as NaN), features (object)."""
+    raw = list(zip(*batch, strict=True))
+    cols = [
+        np.array(raw[0], dtype=np.int64),
+        np.array(raw[1], dtype=object),
+        np.array(raw[2], dtype=float),
+        np.array(raw[3], dtype=object),
+        np.array(raw[4], dtype=float),
+    ]
+    return cols + [np.array(c, dtype=object) for c in raw[5:]]
+
+
+def _concat(parts) -> list:
+    return [np.concatenate(c) if len(parts) > 1 else c[0] for c in zip(*parts, strict=True)]
 
 
 def _ts(ms) -> pd.Timestamp:
