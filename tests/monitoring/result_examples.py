@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from mlops_kit.monitoring.alerts import AlertRule, ReplayResult, replay
 from mlops_kit.monitoring.result import MonitoringResult
 
 
@@ -31,4 +32,13 @@ def monitoring_result() -> MonitoringResult:
     )
 
 
-EXAMPLES = {MonitoringResult: monitoring_result}
+def replay_result():
+    """Two rules replayed over the example windows, drift on the third day."""
+    rules = [
+        AlertRule("accuracy", "<", 0.8, name="<b>low</b> accuracy"),
+        AlertRule("input_drift_share", ">=", 0.5, min_samples=50),
+    ]
+    return replay(rules, monitoring_result(), drift_start="2024-01-03")
+
+
+EXAMPLES = {MonitoringResult: monitoring_result, ReplayResult: replay_result}
