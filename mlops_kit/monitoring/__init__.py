@@ -32,6 +32,8 @@ _EXPORTS = {
     "WebhookChannel": "channels",
     "notify": "channels",
     "simulate_production": "simulate",
+    "PrometheusExporter": "prometheus",
+    "grafana_dashboard": "prometheus",
 }
 
 __all__ = sorted(_EXPORTS)
