@@ -10,7 +10,9 @@ answers, quality specs, rollback policies, ...) goes through this module:
   comes with MLflow): strict types (``true`` is not a number, ``"3"`` is not an
   integer), unknown keys forbidden, frozen. Declare fields with ordinary type
   hints, ``Literal[...]`` for choices, ``pydantic.Field(ge=..., le=...)`` for
-  bounds and ``field_validator``/``model_validator`` for rules. Raise
+  bounds (a bounded field's error states its whole range, "a number in (0, 1]";
+  ``Field(description=...)`` replaces that text) and
+  ``field_validator``/``model_validator`` for rules. Raise
   :func:`problem` (or ``ValueError``) inside a validator to report a rule in
   plain words.
 * :func:`load_config` (read a file and validate it) and :func:`parse_config`
@@ -48,7 +50,7 @@ Examples
 ... except ConfigError as exc:
 ...     print(exc)
 Invalid catalogue cat.yaml: 3 problem(s)
-  - tools[MLflow].cost: got -1; allowed: greater than or equal to 0
+  - tools[MLflow].cost: got -1; allowed: a number >= 0
   - tools[MLflow].kind: got 'free'; allowed: 'open_source' or 'enterprise'
   - tools[MLflow].x: unknown key; allowed keys: ['name', 'cost', 'kind']
 >>> parse_config({"version": 1, "tools": []}, Catalogue, "catalogue").tools
@@ -60,6 +62,7 @@ Invalid catalogue cat.yaml: 3 problem(s)
 {'a': 1}
 """
 
+import types
 import typing
 from pathlib import Path
 
@@ -177,11 +180,13 @@ class ConfigModel(pydantic.BaseModel):
 
 
 def _label(node, key) -> str:
+    """``[id]`` or ``[name]`` for a list element that has a unique one, else ``[index]``."""
     if isinstance(key, int):
         if isinstance(node, list) and 0 <= key < len(node) and isinstance(node[key], dict):
             for field in ("id", "name"):
                 value = node[key].get(field)
-                if isinstance(value, (str, int)) and not isinstance(value, bool):
+                same = [x for x in node if isinstance(x, dict) and x.get(field) == value]
+                if isinstance(value, (str, int)) and not isinstance(value, bool) and len(same) == 1:
                     return f"[{value}]"
         return f"[{key}]"
     return str(key)
@@ -199,29 +204,58 @@ def _path(loc, data) -> str:
     return "".join(parts) or "top level"
 
 
-def _unwrap(annotation):
-    """The model class found inside a list/dict/Optional annotation, or None."""
-    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _unwrap(arg)
-        if found is not None:
-            return found
-    return None
+def _strip_optional(annotation):
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
+        return args[0]
+    return annotation
 
 
 def _model_at(model, loc):
-    """The schema class that owns the last key of ``loc`` (best effort)."""
-    current = model
+    """The schema class that owns the last key of ``loc`` (best effort, else None)."""
+    annotation = model
     for key in loc[:-1]:
-        if isinstance(key, int) or current is None:
-            continue
-        field = current.model_fields.get(key)
-        if field is None:
-            inner = _unwrap(current)
-            return inner if inner is not current else None
-        current = _unwrap(field.annotation)
-    return current
+        annotation = _strip_optional(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+            field = annotation.model_fields.get(key)
+            if field is None:
+                return None
+            annotation = field.annotation
+        elif typing.get_origin(annotation) in (list, dict, tuple, set):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            return None
+    annotation = _strip_optional(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    return None
+
+
+_BOUNDS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+
+def _range_text(owner, name) -> str | None:
+    """The whole allowed range of a bounded field ("a number in (0, 1]"), or None."""
+    from mlops_kit._params import Interval
+
+    field = owner.model_fields.get(name) if owner is not None else None
+    if field is None:
+        return None
+    low = high = None
+    closed_low = closed_high = True
+    for meta in field.metadata:
+        for attr, is_low, closed in (("gt", 1, 0), ("ge", 1, 1), ("lt", 0, 0), ("le", 0, 1)):
+            value = getattr(meta, attr, None)
+            if value is None:
+                continue
+            if is_low:
+                low, closed_low = value, bool(closed)
+            else:
+                high, closed_high = value, bool(closed)
+    kinds = (field.annotation, *typing.get_args(field.annotation))
+    kind = int if int in kinds and float not in kinds else float
+    closed = {(1, 1): "both", (1, 0): "left", (0, 1): "right", (0, 0): "neither"}
+    return Interval(kind, low, high, closed[(int(closed_low), int(closed_high))]).text
 
 
 def _shown(value) -> str:
@@ -240,6 +274,14 @@ def _message(error, model) -> str:
         return "unknown key" + (f"; allowed keys: {allowed}" if allowed else "")
     if kind == "config":
         return msg
+    owner = _model_at(model, loc) if isinstance(loc[-1], str) else None
+    field = owner.model_fields.get(loc[-1]) if owner is not None else None
+    if field is not None and field.description:
+        return f"got {_shown(error.get('input'))}; allowed: {field.description}"
+    if kind in _BOUNDS and field is not None:
+        text = _range_text(owner, loc[-1])
+        if text:
+            return f"got {_shown(error.get('input'))}; allowed: {text}"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     elif msg.startswith("Assertion failed, "):

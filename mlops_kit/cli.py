@@ -3,8 +3,19 @@
 Each sub-command lives in its own module under :mod:`mlops_kit.commands`
 and is imported only when it is invoked, so ``mlops-kit --help`` is fast.
 
-Exit codes follow one convention across commands: 0 success (no drift, gate
-passed), 1 a finding (drift detected, gate failed), 2 bad input.
+Exit codes follow one convention across commands (see
+:mod:`mlops_kit.commands._common`):
+
+- 0 success (no drift, the gate passed);
+- 1 a finding (drift detected, a gate failed), and nothing else: a CI system
+  can read 1 as "the data or the model failed the check";
+- 2 bad input, with a one-line ``Error: ...`` naming the option as typed;
+- 3 an unexpected error inside mlops-kit (a bug), on one line without a
+  traceback (``MLOPS_KIT_TRACEBACK=1`` prints it);
+- 130 interrupted (Ctrl-C).
+
+:class:`LazyGroup` applies this to every sub-command, so a new command gets it
+without writing any error handling of its own.
 
 Examples
 --------
@@ -22,7 +33,13 @@ import sys
 import click
 
 from mlops_kit import __version__
-from mlops_kit.errors import MlopsKitError
+from mlops_kit.commands._common import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    cli_error,
+    one_line,
+)
 
 __all__ = ["COMMANDS", "cli", "main"]
 
@@ -34,11 +51,19 @@ COMMANDS: dict[str, str] = {
     "drift": "mlops_kit.commands.drift:command",
     "roi": "mlops_kit.commands.roi:command",
     "stack": "mlops_kit.commands.stack:command",
+    "serve": "mlops_kit.commands.serve:command",
+    "gate": "mlops_kit.commands.gate:command",
+    "pipeline": "mlops_kit.commands.pipeline:command",
 }
 
 
 class LazyGroup(click.Group):
-    """A click group whose sub-commands are imported on first use."""
+    """A click group whose sub-commands are imported on first use.
+
+    It also gives every sub-command the exit-code contract: whatever a command
+    raises is reported on one line with exit status 2 (bad input) or 3 (an
+    unexpected error), never 1 and never a traceback.
+    """
 
     def list_commands(self, ctx):
         return sorted(COMMANDS)
@@ -50,6 +75,35 @@ class LazyGroup(click.Group):
         module, attr = target.split(":")
         return getattr(importlib.import_module(module), attr)
 
+    def parse_args(self, ctx, args):
+        ctx.meta["mlops_kit.args"] = list(args)
+        return super().parse_args(ctx, args)
+
+    def _invoked(self, ctx) -> tuple[str, click.Command | None]:
+        """The sub-command path the user typed (``"validate quality"``) and its command."""
+        path, command = [], self
+        for token in ctx.meta.get("mlops_kit.args", []):
+            if not isinstance(command, click.Group) or token.startswith("-"):
+                continue
+            sub = command.get_command(ctx, token) if token in command.list_commands(ctx) else None
+            if sub is None:
+                break
+            path.append(token)
+            command = sub
+        return " ".join(path), (None if command is self else command)
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, SystemExit):
+            raise
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            click.echo("Aborted.", err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            name, command = self._invoked(ctx)
+            raise cli_error(exc, command, name) from None
+
 
 @click.group(cls=LazyGroup)
 @click.version_option(__version__, prog_name="mlops-kit")
@@ -58,20 +112,21 @@ def cli():
 
 
 def main(argv=None) -> int:
-    """Run the CLI; map :class:`MlopsKitError` to a clear message and exit status 2."""
+    """Run the CLI and return its exit status (0, 1, 2, 3 or 130; see the module docstring)."""
     try:
         rv = cli.main(args=argv, prog_name="mlops-kit", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code if exc.exit_code not in (None, 0, 1) else 2
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("Aborted.", err=True)
-        return 2
-    except MlopsKitError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        return 2
+        return EXIT_INTERRUPTED
+    except click.UsageError as exc:  # raised before a sub-command runs: `mlops-kit --bogus`
+        click.echo(f"Error: {one_line(exc.format_message())} (see 'mlops-kit --help')", err=True)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # the contract: never a traceback, never 1
+        error = cli_error(exc)
+        error.show()
+        return error.exit_code if error.exit_code else EXIT_INTERNAL
     # with standalone_mode=False, ctx.exit(n) comes back as the return value
     return rv if isinstance(rv, int) else 0
 

@@ -284,7 +284,7 @@ _REGISTRY = (
     Metric("f1", _C, True, "labels", _by_label("f1_score"), ("f1_score",),
            _b_confusion, _r_f1),
     Metric("roc_auc", _C, True, "scores", _p_roc_auc,
-           ("auc", "roc_auc_score", "auroc", "rocauc"), _b_ranks, _r_roc_auc),
+           ("auc", "roc_auc_score", "auroc"), _b_ranks, _r_roc_auc),
     Metric("log_loss", _C, False, "scores", _p_log_loss, ("logloss", "cross_entropy")),
     Metric("mae", _R, False, "labels", _p_mae, ("mean_absolute_error",), _b_errors, _r_mae),
     Metric("mse", _R, False, "labels", _p_mse, ("mean_squared_error",), _b_errors, _r_mse),

@@ -60,7 +60,7 @@ def test_every_problem_is_reported_at_once_with_file_and_key_path(tmp_path):
     msg = str(info.value)
     assert msg.splitlines()[0] == f"Invalid pipeline file {path}: 7 problem(s)"
     assert "  - version: got 2; allowed: 1" in msg
-    assert "  - steps[a].weight: got 0; allowed: greater than 0" in msg
+    assert "  - steps[a].weight: got 0; allowed: a number > 0" in msg
     assert "  - steps[b].kind: got 'deploy'; allowed: 'train' or 'serve'" in msg
     assert "  - steps[b].after: unknown step 'zz'; allowed: ['a', 'b', None, 'd']" in msg
     assert "  - steps[2].id: required key is missing" in msg

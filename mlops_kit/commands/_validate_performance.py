@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from mlops_kit.commands._validate_common import BadInput, cli_message, quiet_stdout
+from mlops_kit.commands._common import BadInput, cli_message, quiet_stdout
 from mlops_kit.errors import MlopsKitError
 
 __all__ = ["check_inputs", "print_report", "run_gate"]
@@ -30,8 +30,9 @@ _GATE_NAMES = {
 
 def check_inputs(frame, target, model_uri, thresholds, max_drop, alias, slices):
     """Check every option that can be checked before the model is loaded."""
+    from mlops_kit.metrics import METRICS
     from mlops_kit.tracking.registry import check_alias
-    from mlops_kit.validation.performance import METRICS, parse_thresholds
+    from mlops_kit.validation.performance import parse_thresholds
     from mlops_kit.validation.performance.thresholds import parse_max_drop
 
     columns = [str(c) for c in frame.columns]

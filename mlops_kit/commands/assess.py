@@ -28,6 +28,7 @@ from pathlib import Path
 
 import click
 
+from mlops_kit.commands._common import BadInput
 from mlops_kit.errors import InputError, MlopsKitError
 
 __all__ = ["command"]
@@ -78,7 +79,8 @@ def _report(a) -> str:
         lines.append("Top gaps (next steps):")
         for g in gaps:
             gain = f"+{g['level_gain']} level" if g["level_gain"] else f"{g['dimension']}"
-            lines.append(f"  {g['rank']}. {g['item']} ({gain}): {g['next_step']} [{g['tutorial']}]")
+            where = f" [{g['tutorial']}]" if g["tutorial"] else ""
+            lines.append(f"  {g['rank']}. {g['item']} ({gain}): {g['next_step']}{where}")
     return "\n".join(lines)
 
 
@@ -143,6 +145,5 @@ def command(ctx, answers_file, do_scan, tracking_uri, repo, yes, team_size, as_j
                 ctx.exit(2)
         assessment = assess(answers, team_size=team_size, allow_missing=yes, bank=bank)
     except MlopsKitError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        ctx.exit(2)
+        raise BadInput(str(exc)) from None  # one line, exit status 2
     click.echo(assessment.to_json() if as_json else _report(assessment))

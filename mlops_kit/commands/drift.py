@@ -13,12 +13,16 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import sys
-
 import click
 
-from mlops_kit.commands._common import BadInput
+from mlops_kit.commands._common import (
+    BadInput,
+    cli_error,
+    finish,
+    json_option,
+    quiet_stdout,
+    read_data,
+)
 from mlops_kit.errors import MlopsKitError
 
 __all__ = ["command"]
@@ -95,9 +99,7 @@ def _columns(text: str | None):
     default=None,
     help="Stream CURRENT in chunks of this many rows (native engine, bounded memory).",
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print only the result as one JSON object on stdout."
-)
+@json_option
 def command(
     reference,
     current,
@@ -112,8 +114,7 @@ def command(
     as_json,
 ):
     """Compare CURRENT with REFERENCE (CSV or Parquet files) column by column."""
-    from mlops_kit.validation.drift.engine import DriftCheck
-    from mlops_kit.validation.drift.sources import read_frame
+    from mlops_kit.validation.drift.check import DriftCheck
 
     check = DriftCheck(
         method=_parse_mapping(method, "--method", str),
@@ -124,13 +125,13 @@ def command(
         engine=engine,
     )
     try:
-        with contextlib.redirect_stdout(sys.stderr):  # keep stdout for the result only
-            ref = read_frame(reference, "REFERENCE")
-            cur = current if (chunk_size and engine == "native") else read_frame(current, "CURRENT")
+        with quiet_stdout():  # keep stdout for the result only
+            ref = read_data(reference, "REFERENCE")
+            cur = current if (chunk_size and engine == "native") else read_data(current, "CURRENT")
             kwargs = {"batch_size": chunk_size} if chunk_size else {}
             result = check.run(ref, cur, html_path=html_path, **kwargs)
-    except MlopsKitError as exc:
-        raise BadInput(str(exc)) from exc
+    except MlopsKitError as exc:  # name the option typed: --drift-share, not drift_share
+        raise cli_error(exc, command) from None
     if as_json:
         click.echo(result.to_json())
     else:
@@ -143,4 +144,4 @@ def command(
             click.echo(f"skipped {col.column!r}: {col.note}", err=True)
         if result.html_path:
             click.echo(f"HTML report: {result.html_path}", err=True)
-    raise click.exceptions.Exit(1 if result.dataset_drift else 0)
+    finish(passed=not result.dataset_drift)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from mlops_kit.commands._validate_common import (
+from mlops_kit.commands._common import (
     BadInput,
     cli_message,
     emit,

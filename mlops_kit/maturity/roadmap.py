@@ -18,9 +18,12 @@ Timeline (the rule in ``questions.yaml``, ``timeline:``)
     rolling a practice out takes longer in a bigger organisation. Levels run in
     sequence; inside a level each dimension is one track (its practices in
     sequence) and the tracks run in parallel on ``min(team_size, n_tracks)``
-    people, longest track first onto the least loaded person. With the packaged
-    numbers a team of 3 going from level 1 to 3 takes about 3-6 months and an
-    organisation of 100+ about 9-12 months, as the seed guidance says.
+    people, longest track first onto the least loaded person. The packaged
+    numbers are calibrated to reproduce the source's "3-6 months for a small
+    team (basic practices), 9-12 months for larger organisations to fully
+    mature": 2-5 people going from level 1 to 3 take 3.6-4.2 months, 8 people
+    or more going from level 1 to 5 take 9.7-11.2 months
+    (``docs/maturity_timeline.md``).
 
 Examples
 --------
@@ -200,7 +203,7 @@ def roadmap(assessment, target_level: int | None = None, team_size: int | None =
         1-5; default the next level (the current one at level 5).
     team_size : int, optional
         Scales the timeline; default the assessment's team size, else the timeline's
-        reference team size (3), flagged as assumed.
+        reference team size (2), flagged as assumed.
 
     Returns
     -------

@@ -12,7 +12,7 @@ unanswered). The rules, precisely:
   0 here, so a level is never claimed without answers: the level is a lower
   bound until every item is answered. A level with no applicable item passes.
 * **dimension level** = the highest ``L`` such that every level ``2..L`` is
-  passed; level 1 ("No formal processes") is the floor. A dimension whose
+  passed; level 1 ("No formal MLOps processes") is the floor. A dimension whose
   items are all ``na`` has no level and is left out of the overall level.
 * **gates**: a gate item (version control, rollback, production monitoring)
   answered 0 or left unanswered caps the level at its ``cap`` (its own
@@ -184,13 +184,18 @@ def find_gaps(bank, answers: dict, base: dict | None = None) -> list[dict]:
 
 
 def expected_level(bank, team_size: int | None) -> int | None:
-    """The level a team of ``team_size`` people usually needs (from the bank's levels).
+    """The level the source's maturity table gives a team of ``team_size`` people.
+
+    The table's ranges share their ends (1-3, 3-5, 5-8, 8-12, 12+). A size on a
+    shared end (3, 5, 8, 12) gets the HIGHER level: the table's "12+" puts 12 in
+    level 5, and the same reading is applied at every shared end. So the result
+    is the highest level whose smallest team size is ``<= team_size``.
 
     Examples
     --------
     >>> from mlops_kit.maturity.bank import load_bank
-    >>> expected_level(load_bank(), 25)
-    3
+    >>> [expected_level(load_bank(), n) for n in (1, 2, 3, 4, 5, 8, 11, 12, 100)]
+    [1, 1, 2, 2, 3, 4, 4, 5, 5]
     """
     if team_size is None:
         return None
@@ -198,21 +203,43 @@ def expected_level(bank, team_size: int | None) -> int | None:
     return max(fitting, default=min(bank.levels))
 
 
+def _boundary(bank, team_size: int) -> int | None:
+    """The lower level whose range also ends at ``team_size`` (a shared end), if any."""
+    for n, lv in bank.levels.items():
+        if lv.team_max == team_size and n + 1 in bank.levels:
+            return n
+    return None
+
+
 def team_fit(bank, level: int, team_size: int | None) -> tuple[str | None, str]:
     """Say whether ``level`` fits a team of ``team_size``: ``("below"|"fits"|"above", text)``.
+
+    The text quotes the source framework's maturity table (level name and team
+    size) and, on a shared end of two ranges, says which level the size gets.
 
     Examples
     --------
     >>> from mlops_kit.maturity.bank import load_bank
-    >>> team_fit(load_bank(), 2, 25)[1]
-    'A team of 25 usually needs level 3 (Automated CI/CD and monitoring); you are at level 2.'
+    >>> team_fit(load_bank(), 2, 12)[1]  # doctest: +NORMALIZE_WHITESPACE
+    "The source's maturity table puts a team of 12 at level 5 (Full lifecycle automation,
+    12+ people; 12 also ends level 4's 8-12 people, and a shared end counts for the higher
+    level); you are at level 2."
     """
     need = expected_level(bank, team_size)
     if need is None:
         return None, "Team size not given: pass team_size= to compare the level with your team."
-    text = f"A team of {team_size} usually needs level {need} ({bank.levels[need].name}); "
+    lv = bank.levels[need]
+    text = f"The source's maturity table puts a team of {team_size} at level {need} ({lv.name}, "
+    text += lv.team_label
+    lower = _boundary(bank, team_size)
+    if lower is not None:
+        text += (
+            f"; {team_size} also ends level {lower}'s {bank.levels[lower].team_label}, "
+            "and a shared end counts for the higher level"
+        )
+    text += "); "
     if level < need:
         return "below", text + f"you are at level {level}."
     if level == need:
         return "fits", text + f"you are at level {level}, which fits."
-    return "above", text + f"you are at level {level}, above what a team this size usually needs."
+    return "above", text + f"you are at level {level}, above what the table gives a team this size."

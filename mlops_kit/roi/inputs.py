@@ -20,80 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mlops_kit.errors import InputError
+from mlops_kit.roi.fields import FIELDS, check_field
 
 __all__ = ["FIELDS", "RoiInputs", "check_field"]
-
-#: kind of each input -> (test, description of what is allowed)
-_KINDS = {
-    "count": (lambda v: v > 0, "a number > 0"),
-    "rate": (lambda v: 0 <= v <= 1, "a number in [0, 1]"),
-    "money": (lambda v: v >= 0, "an amount >= 0 (US dollars)"),
-    "nonneg": (lambda v: v >= 0, "a number >= 0"),
-}
-
-#: input name -> (kind, short label, unit); in the order of the dataclass
-FIELDS: dict[str, tuple[str, str, str]] = {
-    "projects_per_year": ("count", "ML projects per year", "projects"),
-    "failure_rate": ("rate", "Share of projects that fail", "fraction"),
-    "development_cost": ("money", "Development cost of a failed project", "USD"),
-    "opportunity_cost": ("money", "Opportunity loss of a failed project", "USD"),
-    "corrective_cost": ("money", "Corrective measures after a failure", "USD"),
-    "reputational_cost": ("money", "Reputational damage of a failure", "USD"),
-    "failure_reduction": ("rate", "Relative cut in failure rate with MLOps", "fraction"),
-    "time_to_production_months": ("nonneg", "Time to production without MLOps", "months"),
-    "time_to_production_cut": ("rate", "Cut in time to production with MLOps", "fraction"),
-    "value_per_model_month": ("money", "Value of a model in production", "USD/month"),
-    "tool_cost_monthly": ("money", "MLOps tool cost", "USD/month"),
-    "staff_fte": ("count", "MLOps staff", "FTE"),
-    "staff_cost_per_fte": ("money", "Fully loaded cost of one FTE", "USD/year"),
-    "setup_cost": ("money", "One-off set-up cost", "USD"),
-    "ramp_up_months": ("nonneg", "Months before the benefits start", "months"),
-    "horizon_years": ("count", "Horizon", "years"),
-    "discount_rate": ("rate", "Yearly discount rate", "fraction"),
-}
-
-
-def check_field(name: str, value: Any) -> float:
-    """Check one input and return it as a float.
-
-    Parameters
-    ----------
-    name : str
-        A name from :data:`FIELDS`.
-    value : number
-        The value to check.
-
-    Raises
-    ------
-    InputError
-        The name is unknown or the value is not allowed; the message names
-        the input, the value and what is allowed.
-
-    Examples
-    --------
-    >>> check_field("failure_rate", 0.5)
-    0.5
-    >>> check_field("failure_rate", 1.5)
-    Traceback (most recent call last):
-    ...
-    mlops_kit.errors.InputError: Invalid failure_rate: got 1.5; allowed: a number in [0, 1].
-    """
-    if name not in FIELDS:
-        raise InputError.invalid("input name", name, "one of " + ", ".join(FIELDS))
-    kind = FIELDS[name][0]
-    test, allowed = _KINDS[kind]
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError.invalid(name, value, allowed)
-    number = float(value)
-    if not math.isfinite(number) or not test(number):
-        raise InputError.invalid(name, value, allowed)
-    return number
 
 
 @dataclass(frozen=True)
@@ -101,7 +35,9 @@ class RoiInputs:
     """Inputs of the cost-of-failure and ROI model (all changeable).
 
     Money is in US dollars. Rates are fractions in [0, 1]. Values are checked
-    when the object is made; a bad value raises :class:`~mlops_kit.errors.InputError`.
+    when the object is made against their one declaration
+    (:data:`~mlops_kit.roi.fields.FIELDS`, every bound finite); a bad value
+    raises :class:`~mlops_kit.errors.InputError`.
 
     Parameters
     ----------
@@ -146,7 +82,7 @@ class RoiInputs:
     >>> RoiInputs(horizon_years=0)
     Traceback (most recent call last):
     ...
-    mlops_kit.errors.InputError: Invalid horizon_years: got 0; allowed: a number > 0.
+    mlops_kit.errors.InputError: Invalid horizon_years: got 0; allowed: a number in (0, 50].
     """
 
     projects_per_year: float = 10.0
@@ -170,11 +106,12 @@ class RoiInputs:
     def __post_init__(self) -> None:
         for name in FIELDS:
             object.__setattr__(self, name, check_field(name, getattr(self, name)))
-        if self.annual_investment + self.setup_cost <= 0:
+        total = self.annual_investment + self.setup_cost
+        if total < 1:
             raise InputError.invalid(
                 "investment (tool_cost_monthly, staff_cost_per_fte, setup_cost)",
-                0.0,
-                "a total > 0",
+                total,
+                "a yearly total of at least $1",
                 "ROI is undefined without an investment.",
             )
 

@@ -1,9 +1,11 @@
 """Named presets of the ROI model, loaded from ``presets.yaml`` with their sources.
 
 A preset gives values for some inputs and the source of each; ``base`` names
-a preset it starts from. The file is checked when loaded: unknown keys,
-inputs or sources, values out of range, inputs without a source and base
-cycles raise :class:`~mlops_kit.errors.ConfigError`.
+a preset it starts from. The file is validated with the kit's one schema
+mechanism (:mod:`mlops_kit._yaml`): unknown keys, inputs or sources, values
+out of range (the bounds of :data:`~mlops_kit.roi.fields.FIELDS`), inputs
+without a source and base cycles are reported together in one
+:class:`~mlops_kit.errors.ConfigError` naming the file and the key path.
 
 Examples
 --------
@@ -20,8 +22,14 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
 
-from mlops_kit.errors import ConfigError, InputError
+import pydantic
+from pydantic import StringConstraints, field_validator, model_validator
+
+from mlops_kit._yaml import ConfigModel, Problems, document, load_config, problem
+from mlops_kit.errors import InputError
+from mlops_kit.roi.fields import FIELDS
 
 __all__ = ["PRESETS_FILE", "Preset", "Source", "get_preset", "list_presets", "load_presets"]
 
@@ -30,7 +38,13 @@ PRESETS_FILE = Path(__file__).with_name("presets.yaml")
 
 @dataclass(frozen=True)
 class Source:
-    """Where a figure comes from."""
+    """Where a figure comes from.
+
+    Examples
+    --------
+    >>> get_preset("framework").sources["failure_rate"].year
+    2019
+    """
 
     key: str
     title: str
@@ -40,7 +54,13 @@ class Source:
 
 @dataclass(frozen=True)
 class Preset:
-    """A named set of inputs, each with its :class:`Source` (bases resolved)."""
+    """A named set of inputs, each with its :class:`Source` (bases resolved).
+
+    Examples
+    --------
+    >>> get_preset("gartner").base
+    'framework'
+    """
 
     name: str
     description: str
@@ -49,90 +69,117 @@ class Preset:
     base: str | None = None
 
 
-def _fail(path, where: str, msg: str) -> ConfigError:
-    return ConfigError(f"{path}: {where}: {msg}")
+# --- the file's schema (mlops_kit._yaml) ------------------------------------------------
+
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-def _mapping(value, path, where: str) -> dict:
-    if not isinstance(value, dict):
-        raise _fail(path, where, f"expected a mapping, got {type(value).__name__}")
-    return value
-
-
-def _parse_sources(raw, path) -> dict[str, Source]:
+def _bounds(interval) -> dict:
+    keys = {"both": ("ge", "le"), "left": ("ge", "lt"), "right": ("gt", "le")}
+    low, high = keys.get(interval.closed, ("gt", "lt"))
     out = {}
-    for key, body in _mapping(raw, path, "sources").items():
-        body = _mapping(body, path, f"sources.{key}")
-        extra = set(body) - {"title", "note", "year"}
-        if extra:
-            raise _fail(path, f"sources.{key}", f"unknown keys {sorted(extra)}")
-        title = body.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise _fail(path, f"sources.{key}.title", "a non-empty string is required")
-        year = body.get("year")
-        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-            raise _fail(path, f"sources.{key}.year", f"expected an integer, got {year!r}")
-        out[str(key)] = Source(str(key), title.strip(), str(body.get("note", "")).strip(), year)
+    if interval.low is not None:
+        out[low] = interval.low
+    if interval.high is not None:
+        out[high] = interval.high
     return out
 
 
-def _resolve(name, raw_presets, sources, path, seen=()) -> tuple[dict, dict]:
-    from mlops_kit.roi.inputs import FIELDS
-
-    if name in seen:
-        raise _fail(path, f"presets.{name}.base", f"cycle {' -> '.join((*seen, name))}")
-    if name not in raw_presets:
-        raise _fail(path, f"presets.{seen[-1]}.base", f"unknown preset {name!r}")
-    body = raw_presets[name]
-    inputs, refs = {}, {}
-    if body.get("base") is not None:
-        inputs, refs = _resolve(body["base"], raw_presets, sources, path, (*seen, name))
-    own_inputs = _mapping(body.get("inputs", {}), path, f"presets.{name}.inputs")
-    own_refs = _mapping(body.get("sources", {}), path, f"presets.{name}.sources")
-    for key in (*own_inputs, *own_refs):
-        if key not in FIELDS:
-            raise _fail(path, f"presets.{name}", f"unknown input {key!r}")
-    for key, ref in own_refs.items():
-        if ref not in sources:
-            raise _fail(path, f"presets.{name}.sources.{key}", f"unknown source {ref!r}")
-    inputs = {**inputs, **own_inputs}
-    refs = {**refs, **own_refs}
-    return inputs, refs
+#: one optional field per ROI input, with the bounds declared in FIELDS
+_Inputs = pydantic.create_model(
+    "_Inputs",
+    __base__=ConfigModel,
+    **{
+        name: (
+            float | None,
+            pydantic.Field(default=None, description=f.allowed.text, **_bounds(f.allowed)),
+        )
+        for name, f in FIELDS.items()
+    },
+)
 
 
-def _parse(data, path) -> dict[str, Preset]:
-    from mlops_kit.roi.inputs import RoiInputs
+class _Source(ConfigModel):
+    title: _Text
+    note: str = ""
+    year: int | None = None
 
-    data = _mapping(data, path, "top level")
-    extra = set(data) - {"version", "sources", "presets"}
-    if extra:
-        raise _fail(path, "top level", f"unknown keys {sorted(extra)}")
-    if data.get("version") != 1:
-        raise _fail(path, "version", f"expected 1, got {data.get('version')!r}")
-    sources = _parse_sources(data.get("sources", {}), path)
-    raw = _mapping(data.get("presets"), path, "presets")
-    if not raw:
-        raise _fail(path, "presets", "at least one preset is required")
+
+class _Preset(ConfigModel):
+    base: str | None = None
+    description: str = ""
+    inputs: _Inputs = _Inputs()
+    sources: dict[str, str] = {}
+
+    @field_validator("base")
+    @classmethod
+    def _known_base(cls, value, info):
+        known = list(document(info).get("presets") or {})
+        if value is not None and value not in known:
+            raise problem(f"unknown preset {value!r}; allowed: {known}")
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _known_sources(cls, value, info):
+        known = list(document(info).get("sources") or {})
+        inputs = [k for k in value if k not in FIELDS]
+        refs = sorted({v for v in value.values() if v not in known})
+        wrong = [f"unknown input(s) {inputs}; allowed: {list(FIELDS)}"] if inputs else []
+        wrong += [f"unknown source(s) {refs}; allowed: {known}"] if refs else []
+        if wrong:
+            raise problem("; ".join(wrong))
+        return value
+
+
+class _PresetsFile(ConfigModel):
+    version: Literal[1]
+    sources: dict[str, _Source]
+    presets: dict[str, _Preset] = pydantic.Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _resolve_bases(self):
+        problems = []
+        for name in self.presets:
+            chain, seen = name, [name]
+            while self.presets[chain].base is not None:
+                chain = self.presets[chain].base
+                if chain in seen:
+                    cycle = " -> ".join((*seen, chain))
+                    problems.append((("presets", name, "base"), f"cycle {cycle}"))
+                    break
+                seen.append(chain)
+            else:
+                inputs, refs = _resolved(self, name)
+                missing = sorted(set(inputs) - set(refs))
+                if missing:
+                    problems.append((("presets", name, "sources"), f"no source for {missing}"))
+        if problems:
+            raise Problems(problems)
+        return self
+
+
+def _resolved(raw: _PresetsFile, name: str) -> tuple[dict, dict]:
+    body = raw.presets[name]
+    inputs, refs = _resolved(raw, body.base) if body.base is not None else ({}, {})
+    own = {k: v for k, v in body.inputs.model_dump().items() if v is not None}
+    return {**inputs, **own}, {**refs, **body.sources}
+
+
+def _build(raw: _PresetsFile) -> dict[str, Preset]:
+    sources = {
+        key: Source(key, src.title, " ".join(src.note.split()), src.year)
+        for key, src in raw.sources.items()
+    }
     presets = {}
-    for name, body in raw.items():
-        body = _mapping(body, path, f"presets.{name}")
-        extra = set(body) - {"base", "description", "inputs", "sources"}
-        if extra:
-            raise _fail(path, f"presets.{name}", f"unknown keys {sorted(extra)}")
-        inputs, refs = _resolve(name, raw, sources, path)
-        missing = sorted(set(inputs) - set(refs))
-        if missing:
-            raise _fail(path, f"presets.{name}.sources", f"no source for {missing}")
-        try:
-            checked = RoiInputs().replace(**inputs)
-        except InputError as exc:
-            raise _fail(path, f"presets.{name}.inputs", str(exc)) from None
-        presets[str(name)] = Preset(
-            name=str(name),
-            description=str(body.get("description", "")).strip(),
-            inputs={k: getattr(checked, k) for k in inputs},
+    for name, body in raw.presets.items():
+        inputs, refs = _resolved(raw, name)
+        presets[name] = Preset(
+            name=name,
+            description=" ".join(body.description.split()),
+            inputs={k: float(v) for k, v in inputs.items()},
             sources={k: sources[v] for k, v in refs.items()},
-            base=body.get("base"),
+            base=body.base,
         )
     return presets
 
@@ -167,9 +214,7 @@ def _load_default() -> dict[str, Preset]:
 
 
 def _load(path: Path) -> dict[str, Preset]:
-    from mlops_kit._yaml import read_yaml
-
-    return _parse(read_yaml(path, "presets file"), path)
+    return _build(load_config(path, _PresetsFile, "presets file"))
 
 
 def list_presets() -> list[str]:

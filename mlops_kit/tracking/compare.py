@@ -17,25 +17,14 @@ from __future__ import annotations
 import contextlib
 
 from mlops_kit.errors import InputError
+from mlops_kit.metrics import lower_is_better
 from mlops_kit.results import Result, get_ax, jsonable
 from mlops_kit.tracking.store import get_client
 
+# lower_is_better: the direction of a logged key, from the kit's metric registry
 __all__ = ["RunComparison", "compare_runs", "lower_is_better"]
 
-_LOWER_HINTS = ("loss", "error", "err", "rmse", "mse", "mae", "mape", "deviance", "brier")
 _BASE = ["run_id", "run_name", "status", "start_time"]
-
-
-def lower_is_better(metric: str) -> bool:
-    """Guess the direction of a metric from its name (loss, error, rmse, mae... are lower).
-
-    Examples
-    --------
-    >>> lower_is_better("val_rmse"), lower_is_better("accuracy")
-    (True, False)
-    """
-    low = metric.lower()
-    return any(hint in low for hint in _LOWER_HINTS)
 
 
 class RunComparison(Result):

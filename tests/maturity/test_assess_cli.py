@@ -25,7 +25,7 @@ def test_interactive_prompts_every_item_in_order():
     result = _run(["--team-size", "25"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Level 2 (Basic automation and tooling), capped by missing")
-    assert "A team of 25 usually needs level 3" in result.stdout
+    assert "puts a team of 25 at level 5" in result.stdout
     assert "1. cicd_rollback (+3 level): Keep an alias history" in result.stdout
     # prompts go to stderr, one per item, with the choices
     assert result.stderr.count("(0, 0.5, 1") == len(IDS)

@@ -48,4 +48,4 @@ def test_summary_single_line():
     s = assess({i.id: 1 for i in BANK.items}, team_size=200).summary()
     assert "\n" not in s
     assert s.startswith("Level 5 (Full lifecycle automation); mean score 1.00.")
-    assert "A team of 200 usually needs level 5" in s
+    assert "puts a team of 200 at level 5" in s

@@ -84,7 +84,7 @@ def test_all_automated_reaches_level_5_and_team_fit_follows_the_team_size(bank):
     assert "Team size not given" in w.level_label.value
     w.team_size_input.value = 25
     assert w.assessment.team_size == 25
-    assert "A team of 25" in w.level_label.value
+    assert "a team of 25 at level 5" in w.level_label.value
     assert "No gaps" in w.gaps_label.value
     w.controls["cicd_rollback"].value = "unanswered"
     assert "cicd_rollback" not in w.answers

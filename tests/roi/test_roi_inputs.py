@@ -52,22 +52,27 @@ def test_derived_figures():
 @pytest.mark.parametrize(
     ("name", "value", "allowed"),
     [
-        ("development_cost", -1, "an amount >= 0"),
-        ("reputational_cost", -300_000, "an amount >= 0"),
-        ("tool_cost_monthly", -5, "an amount >= 0"),
+        ("development_cost", -1, "an amount in [0, 1e12] (US dollars)"),
+        ("reputational_cost", -300_000, "an amount in [0, 1e12] (US dollars)"),
+        ("tool_cost_monthly", -5, "an amount in [0, 1e12] (US dollars)"),
         ("failure_rate", 1.2, "[0, 1]"),
         ("failure_rate", -0.1, "[0, 1]"),
         ("failure_reduction", 2, "[0, 1]"),
         ("discount_rate", 1.5, "[0, 1]"),
         ("time_to_production_cut", -0.5, "[0, 1]"),
-        ("projects_per_year", 0, "> 0"),
-        ("staff_fte", 0, "> 0"),
-        ("horizon_years", 0, "> 0"),
-        ("horizon_years", -2, "> 0"),
+        ("projects_per_year", 0, "(0, 100000]"),
+        ("staff_fte", 0, "(0, 100000]"),
+        ("horizon_years", 0, "(0, 50]"),
+        ("horizon_years", -2, "(0, 50]"),
         ("failure_rate", math.nan, "[0, 1]"),
         ("failure_rate", "high", "[0, 1]"),
-        ("projects_per_year", True, "> 0"),
-        ("ramp_up_months", -1, ">= 0"),
+        ("projects_per_year", True, "(0, 100000]"),
+        ("ramp_up_months", -1, "[0, 600]"),
+        # finite bounds: numbers that pass can never overflow into inf or NaN results
+        ("development_cost", 1e300, "[0, 1e12]"),
+        ("projects_per_year", 1e200, "(0, 100000]"),
+        ("horizon_years", 1e9, "(0, 50]"),
+        ("time_to_production_months", math.inf, "[0, 600]"),
     ],
 )
 def test_bad_input_names_the_input_value_and_rule(name, value, allowed):
@@ -84,6 +89,21 @@ def test_zero_investment_is_rejected():
         RoiInputs(tool_cost_monthly=0, staff_cost_per_fte=0, setup_cost=0)
     # a one-off set-up cost alone is an investment
     assert RoiInputs(tool_cost_monthly=0, staff_cost_per_fte=0, setup_cost=1).setup_cost == 1
+    # a vanishing investment would make ROI overflow: at least $1 is needed
+    with pytest.raises(InputError, match=r"at least \$1"):
+        RoiInputs(tool_cost_monthly=1e-300, staff_cost_per_fte=0, setup_cost=0)
+
+
+def test_the_largest_allowed_inputs_give_finite_results():
+    from mlops_kit.roi import RoiModel
+
+    big = {n: f.allowed.high for n, f in FIELDS.items() if f.kind in ("money", "count")}
+    big.update(failure_rate=1.0, failure_reduction=1.0, time_to_production_cut=1.0)
+    huge = RoiModel(RoiInputs(**big, time_to_production_months=600)).run().metrics()
+    cheap = {"tool_cost_monthly": 0, "staff_cost_per_fte": 0, "setup_cost": 1}
+    tiny = RoiModel(RoiInputs(**{**big, **cheap})).run().metrics()
+    for metrics in (huge, tiny):
+        assert all(math.isfinite(v) for v in metrics.values() if v is not None), metrics
 
 
 def test_replace_rejects_unknown_names_and_bad_values():

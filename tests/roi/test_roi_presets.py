@@ -55,25 +55,31 @@ def test_a_copy_of_the_shipped_file_loads(tmp_path):
 @pytest.mark.parametrize(
     ("mutate", "where"),
     [
-        (lambda d: d["presets"]["gartner"]["inputs"].update(bogus=1), "unknown input 'bogus'"),
-        (lambda d: d["presets"]["gartner"]["sources"].update(failure_rate="x"), "unknown source"),
+        (
+            lambda d: d["presets"]["gartner"]["inputs"].update(bogus=1),
+            "presets.gartner.inputs.bogus: unknown key; allowed keys: ['projects_per_year'",
+        ),
+        (
+            lambda d: d["presets"]["gartner"]["sources"].update(failure_rate="x"),
+            "presets.gartner.sources: unknown source(s) ['x']",
+        ),
         (
             lambda d: d["presets"]["gartner"]["inputs"].update(failure_rate=1.5),
             "presets.gartner.inputs",
         ),
         (
             lambda d: d["presets"]["framework"]["inputs"].update(development_cost=-1),
-            "development_cost",
+            "presets.framework.inputs.development_cost: got -1; allowed: an amount in [0, 1e12]",
         ),
         (lambda d: d["presets"]["framework"]["sources"].pop("staff_fte"), "no source"),
         (lambda d: d["presets"]["framework"].update(base="gartner"), "cycle"),
         (lambda d: d["presets"]["gartner"].update(base="nope"), "unknown preset"),
         (lambda d: d.update(version=2), "version"),
-        (lambda d: d.update(extra=1), "unknown keys"),
+        (lambda d: d.update(extra=1), "extra: unknown key; allowed keys: ['version'"),
         (lambda d: d["sources"]["framework"].pop("title"), "title"),
         (lambda d: d["sources"]["framework"].update(year="2019"), "year"),
-        (lambda d: d.update(presets={}), "at least one preset"),
-        (lambda d: d["presets"]["gartner"].update(colour="red"), "unknown keys"),
+        (lambda d: d.update(presets={}), "presets: got {}; Dictionary should have at least 1"),
+        (lambda d: d["presets"]["gartner"].update(colour="red"), "gartner.colour: unknown key"),
     ],
 )
 def test_bad_presets_file_is_a_config_error(tmp_path, mutate, where):

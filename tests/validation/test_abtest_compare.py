@@ -130,7 +130,7 @@ def test_paired_is_inferred_from_the_same_label_object():
         (lambda y, p: ab_test(y, p, y_pred_b=p, alpha=0), "Invalid alpha: got 0"),
         (lambda y, p: ab_test([], [], y_pred_b=[]), "Invalid y_true_a: got an empty array"),
         (lambda y, p: ab_test(y, p), "Invalid y_pred_b: got None"),
-        (lambda y, p: ab_test(y, p, y_pred_b=p, metric="auc"), "Invalid metric: got 'auc'"),
+        (lambda y, p: ab_test(y, p, y_pred_b=p, metric="r2"), "Invalid metric: got 'r2'"),
         (lambda y, p: ab_test(y, p, y_pred_b=p, n_boot=5), "Invalid n_boot"),
         (lambda y, p: ab_test(y, p, y_pred_b=p, power=1.2), "Invalid power"),
         (lambda y, p: ab_test(y, p, y_pred_b=p, paired="yes"), "Invalid paired"),

@@ -9,14 +9,14 @@ import pytest
 from scipy import stats
 
 from mlops_kit.errors import InputError
+from mlops_kit.metrics import get_metric
 from mlops_kit.validation.abtest import (
     bootstrap_difference,
     mcnemar_test,
     proportions_test,
     sample_size,
 )
-from mlops_kit.validation.abtest.metrics import get_metric
-from mlops_kit.validation.abtest.power import rows_from_se
+from mlops_kit.validation.abtest.stats import rows_from_se, two_proportion_z
 
 
 def _paired(both, a_only, b_only, neither):
@@ -56,6 +56,18 @@ def test_two_proportion_z_test_matches_pooled_formula():
     assert out["p_value"] == pytest.approx(2 * stats.norm.sf(z))
     lo, hi = out["ci_difference"]
     assert lo < 0.06 < hi and lo > 0  # significant: interval excludes 0
+
+
+def test_the_one_z_test_agrees_with_statsmodels_and_handles_no_variance():
+    from statsmodels.stats.proportion import proportions_ztest
+
+    for counts in [(130, 400, 170, 450), (3, 10, 9, 12), (0, 50, 4, 60)]:
+        count_a, n_a, count_b, n_b = counts
+        z, p = two_proportion_z(*counts)
+        sm_z, sm_p = proportions_ztest([count_b, count_a], [n_b, n_a])
+        assert (z, p) == pytest.approx((sm_z, sm_p)), counts
+    assert two_proportion_z(0, 10, 0, 20) == (0.0, 1.0)
+    assert two_proportion_z(10, 10, 20, 20) == (0.0, 1.0)
 
 
 def test_proportion_tests_reject_non_binary_and_mismatched_input():
@@ -132,7 +144,7 @@ def test_metric_formulas_equal_sklearn():
     for name, t, p in cases:
         m = get_metric(name)
         rows = m.prepare(t, p, "a")
-        assert m.point(rows) == pytest.approx(SKLEARN[name](t, p)), name
+        assert m.point_of(rows) == pytest.approx(SKLEARN[name](t, p)), name
         resampled = m.resampled(idx, rows)
         sk = SKLEARN[name]
         for k in range(3):
@@ -188,5 +200,5 @@ def test_bootstrap_rejects_bad_settings():
         bootstrap_difference("accuracy", y, y, y, y, paired=True, n_boot=10)
     with pytest.raises(InputError, match="Invalid seed"):
         bootstrap_difference("accuracy", y, y, y, y, paired=True, seed=1.5)
-    with pytest.raises(InputError, match="Invalid metric: got 'precision'"):
-        bootstrap_difference("precision", y, y, y, y, paired=True)
+    with pytest.raises(InputError, match="Invalid metric: got 'r2'"):
+        bootstrap_difference("r2", y, y, y, y, paired=True)

@@ -97,7 +97,7 @@ def test_streamed_current(files):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--method", "fast"], "Invalid method"),
+        (["--method", "fast"], "Invalid --method"),
         (["--threshold", "num=abc"], "Invalid --threshold"),
         (["--columns", "nope"], "'nope' is missing"),
         (["--engine", "spark"], "spark"),
@@ -136,7 +136,7 @@ def test_standalone_process_keeps_stdout_clean(files):
         text=True,
         timeout=120,
     )
-    assert bad.returncode == 2 and "Invalid method" in bad.stderr
+    assert bad.returncode == 2 and "Invalid --method" in bad.stderr
 
 
 def test_through_the_main_entry_point(files, monkeypatch):

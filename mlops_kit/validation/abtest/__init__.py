@@ -2,12 +2,14 @@
 
 - :func:`ab_test` / :class:`ABTest`: compare two models on the same rows
   (paired: McNemar's test, paired bootstrap) or on split traffic
-  (two-proportion z-test, bootstrap), for accuracy, f1, roc_auc, mae or rmse;
+  (two-proportion z-test, bootstrap), for any metric of the registry
+  (:mod:`mlops_kit.metrics`) with a bootstrap form: accuracy, precision,
+  recall, f1, roc_auc, mae, mse, rmse;
   returns an :class:`ABTestResult` whose verdict names the winner with its
   confidence interval and p-value, or says how many rows are needed;
 - :func:`sample_size`: rows per arm to detect a change in accuracy;
-- :func:`mcnemar_test`, :func:`proportions_test`, :func:`bootstrap_difference`:
-  the building blocks.
+- :func:`mcnemar_test`, :func:`proportions_test` (:mod:`.stats`) and
+  :func:`bootstrap_difference` (:mod:`.bootstrap`): the building blocks.
 
 The statistics come from statsmodels (z-test, Newcomb interval, McNemar,
 power) and vectorised numpy resampling (bootstrap); statsmodels is imported
@@ -24,10 +26,8 @@ from __future__ import annotations
 
 from mlops_kit.validation.abtest.bootstrap import bootstrap_difference
 from mlops_kit.validation.abtest.compare import ABTest, ab_test
-from mlops_kit.validation.abtest.mcnemar import mcnemar_test
-from mlops_kit.validation.abtest.power import sample_size
-from mlops_kit.validation.abtest.proportions import proportions_test
 from mlops_kit.validation.abtest.result import ABTestResult
+from mlops_kit.validation.abtest.stats import mcnemar_test, proportions_test, sample_size
 
 __all__ = [
     "ABTest",

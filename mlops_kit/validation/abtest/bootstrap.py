@@ -2,9 +2,10 @@
 
 Resamples are drawn as vectorised numpy index matrices (a chunk of
 resamples at a time, to bound memory) and the metric is computed for the
-whole chunk at once (see :mod:`.metrics`). With ``paired=True`` both arms use the same
-resampled rows (the two models scored the same rows), which removes the
-row-to-row variation they share and gives a narrower interval.
+whole chunk at once (the bootstrap forms of :mod:`mlops_kit.metrics`). With
+``paired=True`` both arms use the same resampled rows (the two models scored
+the same rows), which removes the row-to-row variation they share and gives a
+narrower interval.
 
 Examples
 --------
@@ -20,21 +21,19 @@ True
 
 from __future__ import annotations
 
-from mlops_kit.errors import InputError
-from mlops_kit.validation.abtest.metrics import as_array, described, get_metric
+from mlops_kit._params import Interval, check_param
+from mlops_kit.metrics import as_array, described, get_metric
+from mlops_kit.validation.abtest.stats import PROBABILITY
 
-__all__ = ["bootstrap_difference"]
+__all__ = ["BOOTSTRAP_CONSTRAINTS", "bootstrap_difference"]
 
 _CELLS = 1_000_000  # resample-matrix cells per chunk (memory bound)
-
-
-def _check_boot(n_boot, seed, alpha) -> None:
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 100:
-        raise InputError.invalid("n_boot", n_boot, "an integer >= 100")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise InputError.invalid("seed", seed, "an integer or None")
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not 0 < alpha < 1:
-        raise InputError.invalid("alpha", alpha, "a number strictly between 0 and 1")
+#: the bootstrap settings, declared once (the A/B test classes reuse them)
+BOOTSTRAP_CONSTRAINTS = {
+    "n_boot": [Interval(int, 100, None)],
+    "seed": [None, Interval(int)],
+    "alpha": PROBABILITY,
+}
 
 
 def _draws(metric, rows_a, rows_b, *, paired, n_boot, seed):
@@ -73,8 +72,9 @@ def bootstrap_difference(
     Parameters
     ----------
     metric : str
-        ``"accuracy"``, ``"f1"``, ``"roc_auc"`` (``y_pred`` are scores),
-        ``"mae"`` or ``"rmse"``.
+        A registry metric with a bootstrap form (:mod:`mlops_kit.metrics`):
+        ``"accuracy"``, ``"precision"``, ``"recall"``, ``"f1"``, ``"roc_auc"``
+        (``y_pred`` are scores), ``"mae"``, ``"mse"`` or ``"rmse"``.
     y_true_a, y_pred_a, y_true_b, y_pred_b : array-like
         Labels (or values) and predictions (or scores) of each arm.
     paired : bool
@@ -86,7 +86,7 @@ def bootstrap_difference(
     alpha : float, default 0.05
         ``1 - alpha`` is the confidence level.
     pos_label : default 1
-        Positive class for ``f1`` and ``roc_auc``.
+        Positive class for precision, recall, ``f1`` and ``roc_auc``.
 
     Returns
     -------
@@ -114,8 +114,9 @@ def bootstrap_difference(
     """
     import numpy as np
 
-    _check_boot(n_boot, seed, alpha)
-    m = get_metric(metric)
+    for name, value in (("n_boot", n_boot), ("seed", seed), ("alpha", alpha)):
+        check_param(name, value, BOOTSTRAP_CONSTRAINTS[name])
+    m = get_metric(metric, bootstrap=True)
     arrays = {}
     for name, values in (
         ("y_true_a", y_true_a),
@@ -138,7 +139,7 @@ def bootstrap_difference(
         )
     rows_a = m.prepare(arrays["y_true_a"], arrays["y_pred_a"], "a", pos_label)
     rows_b = m.prepare(arrays["y_true_b"], arrays["y_pred_b"], "b", pos_label)
-    value_a, value_b = m.point(rows_a), m.point(rows_b)
+    value_a, value_b = m.point_of(rows_a), m.point_of(rows_b)
     boot_a, boot_b = _draws(m, rows_a, rows_b, paired=paired, n_boot=n_boot, seed=seed)
     diff = boot_b - boot_a
     ok = np.isfinite(diff)

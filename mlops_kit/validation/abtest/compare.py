@@ -6,8 +6,11 @@ Which test runs:
   Newcomb interval of the difference (statsmodels);
 - accuracy, same rows (paired): McNemar's test (exact when few rows are
   discordant), paired bootstrap interval;
-- f1, roc_auc (``y_pred`` are scores), mae, rmse: bootstrap interval and
-  bootstrap p-value (paired when the rows are the same).
+- precision, recall, f1, roc_auc (``y_pred`` are scores), mae, mse, rmse:
+  bootstrap interval and bootstrap p-value (paired when the rows are the same).
+
+Metrics come from the kit's registry (:mod:`mlops_kit.metrics`): every metric
+with a bootstrap form can be compared.
 
 When the difference is not significant the verdict says how many rows per
 arm would detect ``min_detectable_difference`` (default 2 points for
@@ -29,8 +32,20 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from mlops_kit._params import InstanceOf, Interval, Params, check_param
 from mlops_kit.errors import InputError
+from mlops_kit.metrics import Metric, as_array, described, get_metric
+from mlops_kit.validation.abtest.bootstrap import BOOTSTRAP_CONSTRAINTS, bootstrap_difference
 from mlops_kit.validation.abtest.result import ABTestResult
+from mlops_kit.validation.abtest.stats import (
+    PROBABILITY,
+    mcnemar_test,
+    proportions_test,
+    rows_from_se,
+    sample_size,
+)
 
 __all__ = ["ABTest", "ab_test"]
 
@@ -39,13 +54,15 @@ def _p(p: float) -> str:
     return "p<0.001" if p < 0.001 else f"p={p:.3g}"
 
 
-class ABTest:
+class ABTest(Params):
     """Compare model A and model B on one metric.
 
     Parameters
     ----------
-    metric : {"accuracy", "f1", "roc_auc", "mae", "rmse"}, default "accuracy"
-        For ``roc_auc`` the predictions are scores of the positive class.
+    metric : str, default "accuracy"
+        A registry metric with a bootstrap form: accuracy, precision, recall,
+        f1, roc_auc, mae, mse or rmse (aliases accepted). For ``roc_auc`` the
+        predictions are scores of the positive class.
     alpha : float, default 0.05
         Significance level; intervals are ``1 - alpha``.
     n_boot : int, default 2000
@@ -58,14 +75,23 @@ class ABTest:
         Smallest difference worth detecting, in metric units (0.02 = 2 points);
         default 0.02 for accuracy, f1 and roc_auc, none for mae and rmse.
     pos_label : default 1
-        Positive class for ``f1`` and ``roc_auc``.
+        Positive class for precision, recall, ``f1`` and ``roc_auc``.
 
     Examples
     --------
+    >>> ABTest("f1", n_boot=500)
+    ABTest(metric='f1', n_boot=500)
     >>> y = [1, 0, 1, 1, 0, 1, 0, 0] * 50
     >>> ABTest("accuracy").run(y, y, y_pred_b=y).verdict
     'no difference: A and B made the same prediction on every row (n=400)'
     """
+
+    _parameter_constraints = {
+        "metric": [InstanceOf(str, Metric, description="a metric name")],
+        **BOOTSTRAP_CONSTRAINTS,
+        "power": PROBABILITY,
+        "min_detectable_difference": [None, Interval(float, 0, None, closed="neither")],
+    }
 
     def __init__(
         self,
@@ -87,14 +113,9 @@ class ABTest:
         self.pos_label = pos_label
 
     def _pairing(self, y_true_a, y_true_b, y_pred_b, paired):
-        import numpy as np
-
-        from mlops_kit.validation.abtest.metrics import as_array, described
-
         if y_pred_b is None:
             raise InputError.invalid("y_pred_b", None, "the predictions of model B")
-        if paired is not None and not isinstance(paired, bool):
-            raise InputError.invalid("paired", paired, "True, False or None (infer)")
+        check_param("paired", paired, [None, "boolean"], hint="None infers it.")
         if y_true_b is None:
             return y_true_a, (True if paired is None else paired)
         if paired is None:
@@ -110,17 +131,12 @@ class ABTest:
                 )
         return y_true_b, paired
 
-    def _check(self, metric) -> float | None:
-        from mlops_kit.validation.abtest.power import _prob
-
-        _prob(self.power, "power")
+    def _min_difference(self, metric) -> float | None:
         mdd = self.min_detectable_difference
         if mdd is None:
             return 0.02 if metric.in_points else None
-        bad = isinstance(mdd, bool) or not isinstance(mdd, (int, float)) or not mdd > 0
-        if bad or not math.isfinite(mdd) or (metric.in_points and mdd >= 1):
-            allowed = "a number in (0, 1)" if metric.in_points else "a number > 0"
-            raise InputError.invalid("min_detectable_difference", mdd, allowed)
+        if metric.in_points:
+            check_param("min_detectable_difference", mdd, [PROBABILITY[0]])
         return float(mdd)
 
     def run(self, y_true_a, y_pred_a, y_true_b=None, y_pred_b=None, *, paired=None):
@@ -145,14 +161,9 @@ class ABTest:
             labels for f1/roc_auc, scores given for accuracy, ``alpha`` outside
             (0, 1), ...
         """
-        import numpy as np
-
-        from mlops_kit.validation.abtest.bootstrap import _check_boot, bootstrap_difference
-        from mlops_kit.validation.abtest.metrics import as_array, get_metric
-
-        _check_boot(self.n_boot, self.seed, self.alpha)
-        metric = get_metric(self.metric)
-        mdd = self._check(metric)
+        self._validate_params()
+        metric = get_metric(self.metric, bootstrap=True)
+        mdd = self._min_difference(metric)
         y_true_b, paired = self._pairing(y_true_a, y_true_b, y_pred_b, paired)
         boot = bootstrap_difference(
             metric, y_true_a, y_pred_a, y_true_b, y_pred_b, paired=paired,
@@ -172,23 +183,19 @@ class ABTest:
             correct_a = np.asarray(as_array(y_true_a, "y_true_a") == pred_a, dtype=float)
             correct_b = np.asarray(as_array(y_true_b, "y_true_b") == pred_b, dtype=float)
             if paired:
-                from mlops_kit.validation.abtest.mcnemar import mcnemar_test
-
                 res = mcnemar_test(correct_a, correct_b)
                 out.update(test=res["test"], table=res["table"])
             else:
-                from mlops_kit.validation.abtest.proportions import proportions_test
-
                 res = proportions_test(correct_a, correct_b, alpha=self.alpha)
                 out.update(test=res["test"], ci_difference=res["ci_difference"])
                 out["ci_method"] = res["ci_method"]
             out.update(statistic=res["statistic"], p_value=res["p_value"])
         diff = boot["difference"]
         significant = out["p_value"] < self.alpha and diff != 0
-        b_better = (diff > 0) == metric.greater_is_better
+        b_better = (diff > 0) == metric.higher_is_better
         winner = ("B" if b_better else "A") if significant else None
         result = {
-            "metric": metric.name, "greater_is_better": metric.greater_is_better,
+            "metric": metric.name, "greater_is_better": metric.higher_is_better,
             "in_points": metric.in_points, "paired": paired, "alpha": self.alpha,
             "power": self.power, "significant": significant, "winner": winner,
             "n_a": n_a, "n_b": n_b, "value_a": boot["value_a"], "value_b": boot["value_b"],
@@ -203,8 +210,6 @@ class ABTest:
         return ABTestResult(**result)
 
     def _rows_needed(self, metric, boot, paired, n_a, n_b, mdd) -> dict | None:
-        from mlops_kit.validation.abtest.power import rows_from_se, sample_size
-
         if metric.name == "accuracy" and not paired:
             baseline = min(max(boot["value_a"], 1e-6), 1 - mdd)
             need_a = sample_size(baseline, mdd, self.alpha, self.power, ratio=n_b / n_a)

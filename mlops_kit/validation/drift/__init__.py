@@ -5,9 +5,11 @@
 - :class:`LargeSampleWarning`: a p-value drift with a negligible effect size;
 - :func:`drift_explorer` / :class:`DriftExplorer`: the notebook widget.
 
-Modules: ``methods`` (the tests and Evidently's automatic choice),
-``validate`` (input checks shared by both engines), ``stattests`` (the
-statistics), ``native`` (in-memory engine), ``chunked``/``grid``/``sources``
+Modules: ``check`` (:class:`DriftCheck`), ``methods`` (the tests and
+Evidently's automatic choice), ``families``/``columns`` (input checks and
+column typing shared by both engines), ``reference`` (the fitted reference
+summary and its file), ``stattests`` (the statistics), ``native`` (in-memory
+engine), ``chunked``/``grid``/``sources``
 (streamed current data), ``evidently_engine``, ``result`` and
 ``widget``/``widget_render`` (the explorer).
 
@@ -25,8 +27,8 @@ from __future__ import annotations
 from mlops_kit._lazy import lazy_exports
 
 _EXPORTS = {
-    "DriftCheck": "engine",
-    "detect_drift": "engine",
+    "DriftCheck": "check",
+    "detect_drift": "check",
     "DriftResult": "result",
     "ColumnDrift": "result",
     "LargeSampleWarning": "result",

@@ -27,16 +27,32 @@ Examples
 >>> rng = np.random.default_rng(0)
 >>> ref = pd.DataFrame({"x": rng.normal(size=2000)})
 >>> chunks = [pd.DataFrame({"x": rng.normal(size=1000)}) for _ in range(3)]
->>> [c.test for c in run_stream(ref, chunks)]
+>>> from mlops_kit.validation.drift.reference import ReferenceSummary
+>>> [c.test for c in run_stream(ReferenceSummary.from_frame(ref), chunks)]
 ['wasserstein']
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from mlops_kit.errors import ColumnError, InputError
 from mlops_kit.validation.drift import stattests as st
+from mlops_kit.validation.drift.columns import (
+    INTEGER_CARDINALITY_LIMIT,
+    ColumnSpec,
+    Family,
+    check_column_types,
+    check_compatible,
+    check_finite,
+    decide,
+    family_of,
+    is_integer_dtype,
+    pick_columns,
+    to_float,
+)
 from mlops_kit.validation.drift.grid import DEFAULT_MAX_CELLS, GridSketch
 from mlops_kit.validation.drift.methods import lookup
 from mlops_kit.validation.drift.native import (
@@ -47,19 +63,8 @@ from mlops_kit.validation.drift.native import (
     evaluate,
     skipped_column,
 )
+from mlops_kit.validation.drift.reference import ID_UNIQUE_SHARE
 from mlops_kit.validation.drift.sources import Spool, check_chunk, open_source
-from mlops_kit.validation.drift.validate import (
-    INTEGER_CARDINALITY_LIMIT,
-    Family,
-    check_column_types,
-    check_compatible,
-    check_finite,
-    check_frame,
-    decide,
-    family_of,
-    pick_columns,
-    to_float,
-)
 
 __all__ = ["run_stream"]
 
@@ -67,48 +72,51 @@ __all__ = ["run_stream"]
 class _Column:
     """What is accumulated for one column over the chunks."""
 
-    def __init__(self, name, ref_series, forced, method, max_cells):
-        self.name, self.forced = name, forced
-        self.ref_series = ref_series
-        self.fam_ref = family_of(ref_series, name, "reference")
+    def __init__(self, ref, forced, method, max_cells):
+        self.ref = ref
+        self.name, self.forced = ref.name, forced
+        self.fam_ref = ref.family
         self.fam_cur = None
         self.all_int = True
         self.n = 0
         self.numeric = self.fam_ref.name == "numeric" and forced != "cat"
-        self.active = self.fam_ref.name in ("numeric", "string", "bool")
+        self.active = self.fam_ref.name in ("numeric", "string", "bool") and ref.role != "id"
         self.counts = None  # categorical value counts (pandas Series)
         self.sturges = False
-        if self.fam_ref.name == "numeric":
-            check_finite(name, "reference", to_float(ref_series))
-        if self.numeric:
-            ref = self.ref_sorted()
-            self.active = ref.size > 0
+        self.exact_ks = None  # counts at every distinct reference value (K-S beyond the grid)
+        # identifier candidates keep their distinct current values (see current_specs)
+        self.distinct = np.empty(0) if ref.all_unique and ref.role == "feature" else None
+        self.n_id = 0
+        self.keys = self.buffer = None
+        if self.numeric and self.active:
+            ref_values = self.ref_sorted()
+            self.active = ref_values.size > 0
             if not self.active:
                 return
-            self.n_ref_values = int(np.count_nonzero(ref[1:] != ref[:-1])) + 1
+            self.n_ref_values = int(ref.distinct()[0].size)
             self.ref_values = self.ref_counts = None
             if self.n_ref_values <= BIN_BY_VALUE_MAX:
-                self.ref_values, self.ref_counts = st.distinct_counts(ref)
-            wanted = lookup(method, name, "num") in ("jensenshannon", "psi")
-            by_value = wanted and self.n_ref_values <= BIN_BY_VALUE_MAX
+                self.ref_values, self.ref_counts = ref.distinct()
+            wanted = lookup(method, self.name, "num")
+            by_value = wanted in ("jensenshannon", "psi") and self.n_ref_values <= BIN_BY_VALUE_MAX
             self.cap = None if by_value else INTEGER_CARDINALITY_LIMIT
-            self.sturges = wanted and not by_value
-            self.sketch = GridSketch(ref, max_cells)
+            self.sturges = wanted in ("jensenshannon", "psi") and not by_value
+            self.sketch = GridSketch(ref_values, max_cells)
             self.ref_sketch = self.sketch.empty_like()  # exact: the whole reference
-            self.ref_sketch.add(ref, presorted=True)
-            self.ref_std = max(float(np.std(ref)), 0.001)
-            self.ref_min, self.ref_max = ref[0], ref[-1]
+            self.ref_sketch.add(ref_values, presorted=True)
+            if wanted == "ks" and not self.sketch.exact_ks:
+                self.exact_ks = np.zeros(self.n_ref_values + 1, dtype=np.int64)
+                self.exact_ks_eq = np.zeros(self.n_ref_values, dtype=np.int64)
+            self.ref_std = max(ref.std(), 0.001)
+            self.ref_min, self.ref_max = ref_values[0], ref_values[-1]
             self.keys = np.empty(0)
             self.key_counts = np.zeros(0, dtype=np.int64)
             self.buffer = []
             self.lo, self.hi = np.inf, -np.inf
 
     def ref_sorted(self) -> np.ndarray:
-        """The reference values, sorted (rebuilt when needed rather than held)."""
-        values = to_float(self.ref_series)
-        values = values[~np.isnan(values)]
-        values.sort()
-        return values
+        """The reference values, sorted (held by the fitted summary)."""
+        return self.ref.values
 
     def add(self, series, where: str) -> None:
         fam = family_of(series, self.name, where)
@@ -125,6 +133,13 @@ class _Column:
                 )
         dtype = series.dtype
         self.all_int &= isinstance(dtype, np.dtype) and dtype.kind in "iu"
+        if self.distinct is not None:  # memory: the distinct values of an identifier
+            if is_integer_dtype(dtype):
+                ints = series.dropna().to_numpy(dtype=np.float64)
+                self.distinct = np.union1d(self.distinct, ints)
+                self.n_id += ints.size
+            else:
+                self.distinct = None
         if not self.active:
             self.n += int(series.count())
             return
@@ -141,6 +156,16 @@ class _Column:
         self.n += values.size
         self.lo, self.hi = min(self.lo, values.min()), max(self.hi, values.max())
         self.sketch.add(values)
+        if self.exact_ks is not None:
+            ref_distinct = self.ref.distinct()[0]
+            self.exact_ks += np.bincount(
+                np.searchsorted(ref_distinct, values, side="right"),
+                minlength=self.exact_ks.size,
+            )
+            pos = np.searchsorted(ref_distinct, values, side="left")
+            hit = pos < ref_distinct.size
+            hit[hit] = ref_distinct[pos[hit]] == values[hit]
+            self.exact_ks_eq += np.bincount(pos[hit], minlength=ref_distinct.size)
         if self.keys is not None:
             keys, counts = np.unique(values, return_counts=True)
             self.keys, self.key_counts, more = _align(self.keys, self.key_counts, keys, counts)
@@ -153,6 +178,8 @@ class _Column:
                 self.buffer = None
 
     def spec(self):
+        if self.ref.role == "id":
+            return ColumnSpec(self.name, None, "identifier (declared in id_columns)", role="id")
         fam_cur = self.fam_cur or Family("empty", "empty")
         if self.numeric:
             dtype = np.dtype("int64") if self.all_int else np.dtype("float64")
@@ -160,7 +187,7 @@ class _Column:
         else:
             dtype = np.dtype(object)
             distinct = 0 if self.counts is None else int((self.counts > 0).sum())
-        ref_has = self.active if self.numeric else bool(self.ref_series.count())
+        ref_has = self.active if self.numeric else self.ref.has_values
         spec = decide(
             self.name,
             self.fam_ref,
@@ -171,15 +198,32 @@ class _Column:
             self.n > 0,
             lambda: (distinct, self.n),
         )
-        ref_dtype = self.ref_series.dtype
-        spec.is_int = self.all_int and isinstance(ref_dtype, np.dtype) and ref_dtype.kind in "iu"
+        spec.role = self.ref.role
+        spec.is_int = self.all_int and self.ref.np_int
+        n_id = self.n_id
+        if (
+            spec.kind == "num"
+            and self.forced is None
+            and self.distinct is not None
+            and n_id
+            and self.distinct.size >= ID_UNIQUE_SHARE * n_id
+        ):
+            spec = ColumnSpec(
+                self.name,
+                None,
+                f"identifier: integers all distinct in reference ({self.ref.n_rows} rows) and "
+                f"{self.distinct.size / n_id:.0%} distinct in current; pass "
+                f"column_types={{{self.name!r}: 'num'}} to test it",
+                role="id",
+            )
         return spec
 
     def stats(self, kind: str, is_int: bool):
         if kind == "num":
             if self.buffer is not None:  # small current data: kept whole, everything exact
                 cur = np.sort(np.concatenate(self.buffer))
-                return NumStats(self.ref_sorted(), cur, is_int)
+                ref = self.ref
+                return NumStats(ref.values, cur, is_int, ref.distinct(), ref.std())
             return _StreamNumStats(self, is_int)
         if self.numeric:  # an integer column typed categorical: its counts are complete
             import pandas as pd
@@ -187,7 +231,7 @@ class _Column:
             cur = pd.Series(self.key_counts, index=self.keys)
         else:
             cur = self.counts.astype(np.int64)
-        return CatStats(CatStats.counts(self.ref_series), cur)
+        return CatStats(self.ref.value_counts(), cur)
 
 
 class _StreamNumStats:
@@ -213,8 +257,17 @@ class _StreamNumStats:
         return _align(col.ref_values, col.ref_counts, col.keys, col.key_counts)
 
     def ks(self):
-        p, d, self.ks_error = self.col.sketch.ks(self.col.ref_sketch)
-        return p, d
+        col = self.col
+        if col.exact_ks is None:  # every distinct reference value is a grid point: exact
+            p, d, self.ks_error = col.sketch.ks(col.ref_sketch)
+            return p, d
+        # counts of current values <= / < each distinct reference value: the exact statistic
+        cur_le = np.cumsum(col.exact_ks)[:-1]
+        cur_lt = cur_le - col.exact_ks_eq
+        ref_counts = col.ref.distinct()[1]
+        d = st.ks_d_from_counts(np.cumsum(ref_counts), cur_le, cur_lt, self.n_ref, self.n_cur)
+        self.ks_error = 0.0
+        return st.ks_pvalue(d, self.n_ref, self.n_cur), d
 
     def wasserstein(self) -> float:
         w, bound = self.col.sketch.wasserstein(self.col.ref_sketch)
@@ -248,9 +301,8 @@ def _second_pass(source, columns, spool, batch_size) -> None:
 
 
 def run_stream(
-    reference,
+    summary,
     current,
-    columns=None,
     column_types=None,
     method="auto",
     threshold=None,
@@ -258,12 +310,12 @@ def run_stream(
     batch_size=65_536,
     max_cells=DEFAULT_MAX_CELLS,
 ):
-    """Evaluate every column with ``current`` streamed in chunks; return ColumnDrift rows."""
-    check_frame(reference, "reference")
+    """Evaluate every column of streamed ``current`` against a fitted reference summary."""
     source = open_source(current, batch_size)
-    names = pick_columns(reference.columns, source.columns, columns)
+    explicit = summary.names if summary.explicit_columns else None
+    names = pick_columns(summary.names, source.columns, explicit)
     types = check_column_types(column_types, names)
-    cols = [_Column(n, reference[n], types.get(n), method, max_cells) for n in names]
+    cols = [_Column(summary[n], types.get(n), method, max_cells) for n in names]
     sturges = [c for c in cols if c.sturges]
     spool = Spool([c.name for c in sturges]) if sturges and not source.reiterable else None
     try:
@@ -303,5 +355,6 @@ def run_stream(
             out.append(skipped_column(spec))
             continue
         col_stats = stats.pop(col.name, None) or col.stats(spec.kind, spec.is_int)
-        out.append(evaluate(col.name, spec.kind, col_stats, method, threshold, negligible_effect))
+        row = evaluate(col.name, spec.kind, col_stats, method, threshold, negligible_effect)
+        out.append(row if spec.role == "feature" else replace(row, role=spec.role))
     return out

@@ -46,7 +46,7 @@ def _frame_for_evidently(df, specs):
     import numpy as np
     import pandas as pd
 
-    from mlops_kit.validation.drift.validate import to_float
+    from mlops_kit.validation.drift.families import to_float
 
     data = {}
     for spec in specs:
@@ -89,17 +89,20 @@ def _log_html_to_mlflow(snapshot, html_path) -> None:
         mlflow.log_artifact(str(path), artifact_path="drift")
 
 
-def run_evidently(check, reference, current, html_path=None):
-    """Run Evidently's preset for ``check``; return ``(ColumnDrift rows, html path)``."""
-    from mlops_kit.validation.drift.native import large_sample_note, run_frames, skipped_column
-    from mlops_kit.validation.drift.validate import validate_frames
+def run_evidently(check, summary, reference, current, specs, html_path=None):
+    """Run Evidently's preset for ``check``; return ``(ColumnDrift rows, html path)``.
 
-    specs = validate_frames(reference, current, check.columns, check.column_types)
+    ``summary`` is the fitted reference, ``specs`` the current columns typed
+    against it (:func:`.reference.current_specs`); Evidently gets the tested
+    columns only, with their types.
+    """
+    from mlops_kit.validation.drift.native import large_sample_note, run_frames, skipped_column
+
     tested = [s for s in specs if s.kind is not None]
     native = {
         c.column: c
         for c in run_frames(
-            reference, current, tested, check.method, check.threshold, check.negligible_effect
+            summary, current, tested, check.method, check.threshold, check.negligible_effect
         )
     }
     if not tested:

@@ -21,9 +21,12 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from mlops_kit.validation.drift import stattests as st
+from mlops_kit.validation.drift.families import to_float
 from mlops_kit.validation.drift.methods import (
     METHODS,
     auto_method,
@@ -31,9 +34,15 @@ from mlops_kit.validation.drift.methods import (
     resolve_threshold,
 )
 from mlops_kit.validation.drift.result import ColumnDrift
-from mlops_kit.validation.drift.validate import to_float
 
-__all__ = ["CatStats", "NumStats", "evaluate", "large_sample_note", "skipped_column"]
+__all__ = [
+    "CatStats",
+    "NumStats",
+    "column_stats",
+    "evaluate",
+    "large_sample_note",
+    "skipped_column",
+]
 
 #: reference columns with at most this many distinct values are binned by value (Evidently)
 BIN_BY_VALUE_MAX = 20
@@ -45,12 +54,15 @@ class NumStats:
     ks_error = 0.0  # exact statistics: no error (streamed stats may set bounds)
     w_error = 0.0
 
-    def __init__(self, ref_sorted: np.ndarray, cur_sorted: np.ndarray, is_int: bool):
+    def __init__(self, ref_sorted, cur_sorted, is_int: bool, ref_distinct=None, ref_std=None):
         self.ref = ref_sorted
         self.cur = cur_sorted
         self.is_int = is_int
         self.n_ref, self.n_cur = ref_sorted.size, cur_sorted.size
-        self.ref_values, self.ref_counts = st.distinct_counts(ref_sorted)
+        if ref_distinct is None:
+            ref_distinct = st.distinct_counts(ref_sorted)
+        self.ref_values, self.ref_counts = ref_distinct
+        self.ref_std = ref_std
         self.n_ref_distinct = self.ref_values.size
         self._cur_distinct = None
 
@@ -93,7 +105,7 @@ class NumStats:
         return st.ks_pvalue(d, self.n_ref, self.n_cur, self.ref, self.cur), d
 
     def wasserstein(self) -> float:
-        return st.wasserstein_norm(self.ref, self.cur)
+        return st.wasserstein_norm(self.ref, self.cur, self.ref_std)
 
     def histograms(self):
         """Reference and current counts over Sturges bins of both sides together."""
@@ -239,6 +251,7 @@ def skipped_column(spec) -> ColumnDrift:
     """The result row of a column that was not tested."""
     return ColumnDrift(
         column=str(spec.name),
+        role=spec.role,
         type=spec.kind or "-",
         test="skipped",
         statistic=None,
@@ -249,17 +262,28 @@ def skipped_column(spec) -> ColumnDrift:
     )
 
 
-def run_frames(reference, current, specs, method, threshold, negligible_effect):
-    """Evaluate every column of two in-memory frames (already validated)."""
+def column_stats(ref, spec, cur_series):
+    """The statistics object of one tested column: a fitted RefColumn against a current Series."""
+    if spec.kind == "num":
+        values = to_float(cur_series)
+        values = values[~np.isnan(values)]
+        values.sort()
+        return NumStats(ref.values, values, spec.is_int, ref.distinct(), ref.std())
+    cur_counts = spec.cur_counts if spec.cur_counts is not None else CatStats.counts(cur_series)
+    if ref.numeric:  # numbers tested by value: both sides keyed by float
+        cur_counts = cur_counts.copy()
+        cur_counts.index = cur_counts.index.astype(np.float64)
+    return CatStats(ref.value_counts(), cur_counts)
+
+
+def run_frames(summary, current, specs, method, threshold, negligible_effect):
+    """Evaluate every column of an in-memory current frame against a fitted reference."""
     out = []
     for spec in specs:
         if spec.kind is None:
             out.append(skipped_column(spec))
             continue
-        ref_s, cur_s = reference[spec.name], current[spec.name]
-        if spec.kind == "num":
-            stats = NumStats.from_series(ref_s, cur_s, spec.is_int)
-        else:
-            stats = CatStats.from_series(ref_s, cur_s, spec.cur_counts)
-        out.append(evaluate(spec.name, spec.kind, stats, method, threshold, negligible_effect))
+        stats = column_stats(summary[spec.name], spec, current[spec.name])
+        col = evaluate(spec.name, spec.kind, stats, method, threshold, negligible_effect)
+        out.append(col if spec.role == "feature" else replace(col, role=spec.role))
     return out

@@ -66,6 +66,7 @@ class ColumnDrift:
     n_current: int = 0
     error_bound: float = 0.0  # > 0 only for approximated statistics on streamed data
     note: str = ""
+    role: str = "feature"  # "feature", "target", "prediction" (or "id" when skipped)
 
     @property
     def skipped(self) -> bool:
@@ -73,7 +74,7 @@ class ColumnDrift:
 
 
 _DICT_KEYS = ("column", "type", "test", "statistic", "p_value", "threshold", "drifted")
-_EXTRA_KEYS = ("effect_size", "effect_measure", "n_reference", "n_current", "error_bound")
+_EXTRA_KEYS = ("effect_size", "effect_measure", "n_reference", "n_current", "error_bound", "role")
 
 
 @dataclass(repr=False, eq=False)
@@ -120,8 +121,26 @@ class DriftResult(Result):
     # --- numbers ----------------------------------------------------------
     @property
     def checked(self) -> list[ColumnDrift]:
-        """The columns that were tested (skipped ones left out)."""
+        """The columns that were tested, target and prediction included (skipped ones left out)."""
         return [c for c in self.columns if not c.skipped]
+
+    @property
+    def features(self) -> list[ColumnDrift]:
+        """The tested feature columns: the ones the dataset verdict counts."""
+        return [c for c in self.checked if c.role == "feature"]
+
+    def _role(self, role: str) -> ColumnDrift | None:
+        return next((c for c in self.checked if c.role == role), None)
+
+    @property
+    def target_drift(self) -> ColumnDrift | None:
+        """The target column's verdict (``DriftCheck(target=...)``), reported apart."""
+        return self._role("target")
+
+    @property
+    def prediction_drift(self) -> ColumnDrift | None:
+        """The prediction column's verdict (``DriftCheck(prediction=...)``), reported apart."""
+        return self._role("prediction")
 
     @property
     def skipped(self) -> list[ColumnDrift]:
@@ -130,15 +149,17 @@ class DriftResult(Result):
 
     @property
     def n_columns(self) -> int:
-        return len(self.checked)
+        """Tested feature columns (target and prediction are reported apart)."""
+        return len(self.features)
 
     @property
     def n_drifted(self) -> int:
-        return sum(1 for c in self.checked if c.drifted)
+        """Drifted feature columns."""
+        return sum(1 for c in self.features if c.drifted)
 
     @property
     def share_drifted(self) -> float:
-        """Drifted columns / tested columns (0.0 when nothing was tested)."""
+        """Drifted / tested feature columns (0.0 when no feature was tested)."""
         return self.n_drifted / self.n_columns if self.n_columns else 0.0
 
     @property
@@ -171,6 +192,8 @@ class DriftResult(Result):
                 "n_columns": self.n_columns,
                 "share_drifted": self.share_drifted,
                 "engine": self.engine,
+                "target_drift": _verdict(self.target_drift),
+                "prediction_drift": _verdict(self.prediction_drift),
                 "skipped": [{"column": c.column, "reason": c.note} for c in self.skipped],
                 "warnings": list(self.warnings),
             }
@@ -185,14 +208,20 @@ class DriftResult(Result):
         return pd.DataFrame.from_records(rows, columns=cols)
 
     def summary(self) -> str:
+        if not self.checked:
+            return f"Nothing compared: no column could be tested ({len(self.skipped)} skipped)"
         if not self.n_columns:
-            return f"No column could be tested ({len(self.skipped)} skipped)"
-        head = "Drift detected" if self.dataset_drift else "No dataset drift"
-        op = ">=" if self.dataset_drift else "<"
-        text = (
-            f"{head}: {self.n_drifted} of {self.n_columns} columns drifted "
-            f"(share {self.share_drifted:.2f} {op} {self.drift_share:g})"
-        )
+            text = "No feature column could be tested"
+        else:
+            head = "Drift detected" if self.dataset_drift else "No dataset drift"
+            op = ">=" if self.dataset_drift else "<"
+            text = (
+                f"{head}: {self.n_drifted} of {self.n_columns} columns drifted "
+                f"(share {self.share_drifted:.2f} {op} {self.drift_share:g})"
+            )
+        for role, col in (("target", self.target_drift), ("prediction", self.prediction_drift)):
+            if col is not None:
+                text += f"; {role} {col.column!r} {'drifted' if col.drifted else 'stable'}"
         if self.skipped:
             text += f"; {len(self.skipped)} skipped"
         if self.warnings:
@@ -265,7 +294,7 @@ class DriftResult(Result):
         return out
 
     # --- MLflow ---------------------------------------------------------------
-    def log_to_mlflow(self, run_id: str | None = None, prefix: str = "drift", tracking_uri=None):
+    def log_to_mlflow(self, run_id: str | None = None, *, prefix: str = "drift", tracking_uri=None):
         """Log the share, the count and per-column statistics, plus the table as JSON.
 
         Metrics (one ``MlflowClient.log_batch`` call per 1000): ``{prefix}_share``,
@@ -347,6 +376,10 @@ class DriftResult(Result):
             engine="native",
             warnings=["column '<b>city</b>': example warning"],
         )
+
+
+def _verdict(col: ColumnDrift | None):
+    return None if col is None else {"column": col.column, "drifted": bool(col.drifted)}
 
 
 def _metric_key(name: str) -> str:

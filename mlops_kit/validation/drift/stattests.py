@@ -126,9 +126,9 @@ def wasserstein_sorted(u: np.ndarray, v: np.ndarray) -> float:
     return float(stats.wasserstein_distance(u, v))  # pragma: no cover
 
 
-def wasserstein_norm(ref_sorted: np.ndarray, cur_sorted: np.ndarray) -> float:
+def wasserstein_norm(ref_sorted: np.ndarray, cur_sorted: np.ndarray, ref_std=None) -> float:
     """Evidently's normed Wasserstein distance: W1 / max(std(reference), 0.001)."""
-    norm = max(float(np.std(ref_sorted)), 0.001)
+    norm = max(float(np.std(ref_sorted)) if ref_std is None else ref_std, 0.001)
     return wasserstein_sorted(ref_sorted, cur_sorted) / norm
 
 

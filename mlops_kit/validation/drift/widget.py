@@ -28,9 +28,9 @@ import dataclasses
 import warnings
 
 from mlops_kit._figures import import_ipywidgets
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError, MlopsKitError
 from mlops_kit.validation.drift.widget_data import (
-    check_share,
     column_values,
     load_frame,
     sample_index,
@@ -87,19 +87,14 @@ class DriftExplorer:
     """
 
     def __init__(self, reference, current, check=None, max_rows_plot: int = 100_000):
-        from mlops_kit.validation.drift.engine import DriftCheck
+        from mlops_kit.validation.drift.check import DriftCheck
         from mlops_kit.validation.drift.methods import METHODS
 
         w = _widgets()
         check = DriftCheck() if check is None else check
         if not isinstance(check, DriftCheck):
             raise InputError.invalid("check", type(check).__name__, "a DriftCheck or None")
-        if (
-            isinstance(max_rows_plot, bool)
-            or not isinstance(max_rows_plot, int)
-            or max_rows_plot < 1
-        ):
-            raise InputError.invalid("max_rows_plot", max_rows_plot, "an integer >= 1")
+        check_param("max_rows_plot", max_rows_plot, [Interval(int, 1, None)])
         self._reference = load_frame(reference, "reference")
         self._current = load_frame(current, "current")
         self._check = check
@@ -167,29 +162,27 @@ class DriftExplorer:
         return method, threshold, self.drift_share.value
 
     def _run(self, method, threshold, drift_share):
-        from mlops_kit.validation.drift.engine import DriftCheck
+        from mlops_kit.validation.drift.check import DriftCheck
         from mlops_kit.validation.drift.result import LargeSampleWarning
 
-        c = self._check
-        check = DriftCheck(
-            method=method,
-            threshold=threshold,
-            drift_share=drift_share,
-            columns=c.columns,
-            column_types=c.column_types,
-            engine=c.engine,
-            negligible_effect=c.negligible_effect,
-        )
+        params = self._check.get_params()
+        params.update(method=method, threshold=threshold, drift_share=drift_share)
+        check = DriftCheck(**params)
         with warnings.catch_warnings():  # shown in the headline instead
             warnings.simplefilter("ignore", LargeSampleWarning)
             return check.run(self._reference, self._current)
 
     def update(self) -> None:
         """Re-run the check with the controls' settings and redraw (never raises)."""
+        from mlops_kit.validation.drift.check import DriftCheck
+
         settings = self.settings()
         try:
             if settings[:2] == self._settings[:2]:  # only the share moved: same verdicts
-                share = check_share(settings[2])
+                from mlops_kit._params import check_param
+
+                constraints = DriftCheck._parameter_constraints["drift_share"]
+                share = float(check_param("drift_share", settings[2], constraints))
                 result = dataclasses.replace(self.result, drift_share=share)
             else:
                 result = self._run(*settings)

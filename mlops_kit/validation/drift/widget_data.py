@@ -10,12 +10,11 @@ True
 
 from __future__ import annotations
 
-import math
 import os
 
 from mlops_kit.errors import InputError
 
-__all__ = ["check_share", "column_values", "load_frame", "sample_index"]
+__all__ = ["column_values", "load_frame", "sample_index"]
 
 
 def load_frame(data, side: str):
@@ -31,14 +30,6 @@ def load_frame(data, side: str):
             side, type(data).__name__, "a pandas DataFrame or a Parquet/CSV path"
         )
     return data
-
-
-def check_share(share) -> float:
-    """Return ``share`` as a float, or raise InputError as :class:`DriftCheck` does."""
-    ok = isinstance(share, (int, float)) and not isinstance(share, bool) and math.isfinite(share)
-    if not ok or not 0 < share <= 1:
-        raise InputError.invalid("drift_share", share, "a number in (0, 1]")
-    return float(share)
 
 
 def column_values(frame, name, index):

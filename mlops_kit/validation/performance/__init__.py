@@ -1,7 +1,8 @@
 """Model performance gates: thresholds, the champion and data slices.
 
-:class:`PerformanceGate` computes the scikit-learn metrics that fit the task
-(accuracy, precision, recall, f1, roc_auc; mae, rmse, r2) for a candidate
+:class:`PerformanceGate` computes the metrics of the registry
+(:mod:`mlops_kit.metrics`; by default accuracy, precision, recall, f1, roc_auc;
+mae, rmse, r2) for a candidate
 model, overall and on named slices, checks them against absolute thresholds
 and against the registry's champion evaluated on the same rows, and returns
 a :class:`PerformanceReport` (``passed``, ``raise_if_failed()``,
@@ -16,8 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from mlops_kit.metrics import METRICS, infer_task
 from mlops_kit.validation.performance.gate import IF_NO_CHAMPION, PerformanceGate
-from mlops_kit.validation.performance.metrics import METRICS, infer_task
 from mlops_kit.validation.performance.result import PerformanceReport
 from mlops_kit.validation.performance.thresholds import Threshold, parse_thresholds
 

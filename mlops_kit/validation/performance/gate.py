@@ -21,17 +21,21 @@ import math
 import numbers
 
 from mlops_kit.errors import InputError
-from mlops_kit.tracking.registry import check_alias
-from mlops_kit.validation.performance.metrics import (
+from mlops_kit.metrics import (
     DEFAULT_METRICS,
     METRICS,
-    Undefined,
-    canonical_metric,
+    MetricUndefined,
     compute_metric,
+    get_metric,
     infer_task,
-    predict,
 )
-from mlops_kit.validation.performance.models import NO_CHAMPION, resolve_champion, resolve_model
+from mlops_kit.tracking.registry import check_alias
+from mlops_kit.validation.performance.models import (
+    NO_CHAMPION,
+    predict,
+    resolve_champion,
+    resolve_model,
+)
 from mlops_kit.validation.performance.result import PerformanceReport
 from mlops_kit.validation.performance.slices import OVERALL, build_slices
 from mlops_kit.validation.performance.thresholds import (
@@ -133,7 +137,7 @@ class PerformanceGate:
         parsed_drops = {}
         for key, value in drops.items():
             where = f"max_drop[{key!r}]"
-            parsed_drops[canonical_metric(key, f"{where} key")] = parse_max_drop(value, where)
+            parsed_drops[get_metric(key, where=f"{where} key").name] = parse_max_drop(value, where)
         return thresholds, default_drop, parsed_drops
 
     @staticmethod
@@ -252,8 +256,8 @@ class PerformanceGate:
             return row
         y_true = y_arr[mask]
         try:
-            value = compute_metric(t.metric, y_true, cand_pred.take(mask), self.pos_label)
-        except Undefined as exc:
+            value = self._metric(t.metric, y_true, cand_pred.take(mask))
+        except MetricUndefined as exc:
             row["reason"] = f"skipped: {exc}"
             return row
         row["value"] = value
@@ -268,6 +272,13 @@ class PerformanceGate:
         row["reason"] = "; ".join(failures or passes) or "reported only (no bound)"
         return row
 
+    def _metric(self, name, y_true, pred) -> float:
+        if METRICS[name].needs_scores and pred.scores is None:
+            raise MetricUndefined(f"{name} needs scores and {pred.note or 'none were given'}")
+        return compute_metric(
+            name, y_true, pred.labels, pred.scores, pos_label=self.pos_label, classes=pred.classes
+        )
+
     def _relative(self, row, t, drop, y_true, mask, champ_pred, notes, failures, passes):
         if self.champion is None:
             return
@@ -278,8 +289,8 @@ class PerformanceGate:
                 passes.append("no champion yet")
             return
         try:
-            champ = compute_metric(t.metric, y_true, champ_pred.take(mask), self.pos_label)
-        except Undefined as exc:
+            champ = self._metric(t.metric, y_true, champ_pred.take(mask))
+        except MetricUndefined as exc:
             passes.append(f"champion not comparable: {exc}")
             return
         amount, relative = drop if drop[0] is not None else (0.0, False)

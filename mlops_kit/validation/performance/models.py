@@ -1,4 +1,4 @@
-"""Find and load the models a performance gate compares.
+"""Find, load and run the models a performance gate compares.
 
 A model is a fitted estimator (anything with ``predict``), a
 :class:`~mlops_kit.tracking.registry.ModelVersionInfo` or a model URI
@@ -17,10 +17,11 @@ True
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from mlops_kit.errors import AliasNotFoundError, InputError, ModelNotFoundError
 
-__all__ = ["load_model", "resolve_champion", "resolve_model"]
+__all__ = ["Predictions", "load_model", "predict", "resolve_champion", "resolve_model"]
 
 _VERSION_URI = re.compile(r"^models:/(?P<name>[^/@]+)/(?P<version>\d+)$")
 _ALIAS_URI = re.compile(r"^models:/(?P<name>[^/@]+)@(?P<alias>[\w\-]+)$")
@@ -120,3 +121,64 @@ def resolve_champion(name, alias: str, tracking_uri: str | None = None):
 
 
 NO_CHAMPION = (AliasNotFoundError, ModelNotFoundError)
+
+
+@dataclass
+class Predictions:
+    """A model's outputs on the rows of a check (computed once, then sliced).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Predictions(np.array([0, 1, 1])).take(np.array([True, False, True])).labels.tolist()
+    [0, 1]
+    """
+
+    labels: object
+    scores: object = None  # 1-D positive-class scores (binary) or 2-D probabilities
+    classes: object = None
+    note: str | None = None
+
+    def take(self, mask) -> Predictions:
+        """Return the predictions of the rows where ``mask`` is true."""
+        scores = None if self.scores is None else self.scores[mask]
+        return Predictions(self.labels[mask], scores, self.classes, self.note)
+
+
+def _flat(values):
+    import numpy as np
+
+    arr = np.asarray(getattr(values, "values", values))
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    return arr
+
+
+def predict(model, X, task: str, pos_label=None) -> Predictions:
+    """Run ``model`` on ``X``: labels, and scores for classification when available.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> clf = LogisticRegression().fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
+    >>> predict(clf, [[0.5], [2.5]], "classification").scores.shape
+    (2,)
+    """
+    import numpy as np
+
+    labels = _flat(model.predict(X))
+    if task == "regression":
+        return Predictions(labels.astype(float))
+    if not hasattr(model, "predict_proba"):
+        return Predictions(labels, note="the model has no predict_proba, so no scores")
+    proba = np.asarray(model.predict_proba(X))
+    classes = np.asarray(getattr(model, "classes_", np.arange(proba.shape[1])))
+    if proba.ndim == 2 and proba.shape[1] == 2:
+        column = 1
+        if pos_label is not None:
+            hits = np.flatnonzero(classes == pos_label)
+            if not len(hits):
+                raise InputError.invalid("pos_label", pos_label, f"one of {classes.tolist()}")
+            column = int(hits[0])
+        return Predictions(labels, proba[:, column], classes)
+    return Predictions(labels, proba, classes)

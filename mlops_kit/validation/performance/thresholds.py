@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from mlops_kit.errors import InputError
-from mlops_kit.validation.performance.metrics import METRICS, canonical_metric
+from mlops_kit.metrics import METRICS, get_metric
 
 __all__ = ["OPERATORS", "Threshold", "fmt", "parse_max_drop", "parse_thresholds"]
 
@@ -164,11 +164,11 @@ def _from_item(item, where: str) -> Threshold:
     if isinstance(item, str):
         match = _RULE_RE.match(item)
         if match is None:
-            return Threshold(canonical_metric(item, where))
-        metric = canonical_metric(match.group(1), where)
+            return Threshold(get_metric(item, where=where).name)
+        metric = get_metric(match.group(1), where=where).name
         return _from_value(metric, f"{match.group(2)} {match.group(3)}", where)
     if isinstance(item, dict) and "metric" in item:
-        metric = canonical_metric(item["metric"], f"{where}['metric']")
+        metric = get_metric(item["metric"], where=f"{where}['metric']").name
         return _from_fields(metric, item, where, allow_metric=True)
     raise InputError.invalid(where, item, _FORMS)
 
@@ -197,7 +197,7 @@ def parse_thresholds(thresholds) -> list[Threshold]:
         found = []
         for key, value in thresholds.items():
             where = f"thresholds[{key!r}]"
-            found.append(_from_value(canonical_metric(key, where), value, where))
+            found.append(_from_value(get_metric(key, where=where).name, value, where))
     elif isinstance(thresholds, list | tuple):
         found = [_from_item(item, f"thresholds[{i}]") for i, item in enumerate(thresholds)]
     elif isinstance(thresholds, str):

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from mlops_kit.errors import InputError
+from mlops_kit.metrics import lower_is_better
 
 __all__ = ["MODES", "Rule", "parse_rule", "parse_rules"]
 
@@ -83,13 +84,6 @@ def check_mode(value, where: str = "mode") -> str:
     if value not in MODES:
         raise InputError.invalid(where, value, f"one of {list(MODES)}")
     return value
-
-
-def _lower_is_better(metric: str) -> bool:
-    from mlops_kit.validation.performance.metrics import METRICS
-
-    key = metric.rsplit(".", 1)[-1].lower()
-    return key in METRICS and not METRICS[key].higher_is_better
 
 
 @dataclass(frozen=True)
@@ -217,7 +211,7 @@ def _from_dict(item: dict, where: str) -> Rule:
     amount = _number(f"{where}.max_drop", raw.strip()[:-1] if relative else raw, minimum=0)
     higher = item.get("higher_is_better")
     if higher is None:
-        higher = not _lower_is_better(metric)
+        higher = not lower_is_better(metric)
     elif not isinstance(higher, bool):
         raise InputError.invalid(f"{where}.higher_is_better", higher, "true or false")
     op = "<" if higher else ">"

@@ -30,14 +30,14 @@ constants give no drift, a changed constant is drift), as Evidently does.
 Examples
 --------
 >>> import pandas as pd
->>> ref = pd.DataFrame({"x": [1.0, 2.0, 3.0, 4.0], "c": ["a", "b", "a", "a"]})
->>> [(s.name, s.kind) for s in validate_frames(ref, ref)]
-[('x', 'num'), ('c', 'cat')]
+>>> from mlops_kit.validation.drift.families import family_of
+>>> cur = pd.Series(["a", "b", "a", "a"])
+>>> infer_kind(family_of(cur, "c", "current"), cur.dtype, n_unique=2, n_count=4)
+('cat', None)
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from mlops_kit.errors import ColumnError, InputError
@@ -60,10 +60,12 @@ __all__ = [
     "check_frame",
     "decide",
     "family_of",
+    "has_values",
     "infer_kind",
+    "is_integer_dtype",
     "pick_columns",
     "to_float",
-    "validate_frames",
+    "unique_count",
 ]
 
 #: Evidently: integer columns with at most this many distinct current values are categorical.
@@ -79,6 +81,7 @@ class ColumnSpec:
     skip_reason: str | None = None
     is_int: bool = False  # both sides use numpy integer dtypes (matters for histogram bins)
     cur_counts: object = None  # current value counts, when typing needed them (reused)
+    role: str = "feature"  # "feature" | "target" | "prediction" | "id"
 
 
 def check_frame(df, side: str) -> None:
@@ -163,7 +166,7 @@ def infer_kind(family: Family, dtype, n_unique: int, n_count: int) -> tuple[str 
     if family.categorical_dtype or family.name == "bool":
         return "cat", None
     if family.name == "numeric":
-        if _is_integer_dtype(dtype):
+        if is_integer_dtype(dtype):
             return ("cat" if n_unique <= INTEGER_CARDINALITY_LIMIT else "num"), None
         return "num", None
     if family.name == "string":
@@ -181,70 +184,21 @@ def infer_kind(family: Family, dtype, n_unique: int, n_count: int) -> tuple[str 
     )
 
 
-def validate_frames(reference, current, columns=None, column_types=None) -> list[ColumnSpec]:
-    """Run every check on two in-memory frames and type each column.
-
-    Parameters
-    ----------
-    reference, current : pandas.DataFrame
-    columns : list, optional
-        Columns to check (default: all columns of both sides).
-    column_types : dict, optional
-        ``{column: "num" | "cat"}`` overriding the inference.
-
-    Returns
-    -------
-    list of ColumnSpec
-        In the order of ``columns``; skipped columns carry ``skip_reason``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> ref = pd.DataFrame({"x": [1.0, None]})
-    >>> validate_frames(ref, pd.DataFrame({"x": [None, None]}))[0].skip_reason
-    'all values missing in current'
-    """
-    import numpy as np
-
-    check_frame(reference, "reference")
-    check_frame(current, "current")
-    names = pick_columns(reference.columns, current.columns, columns)
-    types = check_column_types(column_types, names)
-    specs = []
-    for name in names:
-        ref_s, cur_s = reference[name], current[name]
-        fam_ref, fam_cur = family_of(ref_s, name, "reference"), family_of(cur_s, name, "current")
-        check_compatible(name, fam_ref, fam_cur)
-        cache = {}
-        spec = decide(
-            name,
-            fam_ref,
-            fam_cur,
-            cur_s.dtype,
-            types.get(name),
-            _has_values(ref_s, fam_ref, name, "reference"),
-            _has_values(cur_s, fam_cur, name, "current"),
-            functools.partial(_unique_count, cur_s, fam_cur, cache),
-        )
-        spec.cur_counts = cache.get("counts")
-        spec.is_int = all(
-            isinstance(s.dtype, np.dtype) and s.dtype.kind in "iu" for s in (ref_s, cur_s)
-        )
-        specs.append(spec)
-    return specs
-
-
-def _unique_count(series, family: Family, cache: dict) -> tuple[int, int]:
-    """``(distinct, non-missing)`` of a current column; string value counts are cached."""
+def unique_count(series, family: Family, cache: dict) -> tuple[int, int]:
+    """``(distinct, non-missing)`` of a current column, cached; string value counts too."""
+    if "unique" in cache:
+        return cache["unique"]
     if family.name == "string":
         counts = series.value_counts(dropna=True, sort=False)
         counts = counts[counts > 0]
         cache["counts"] = counts
-        return len(counts), int(counts.sum())
-    return int(series.nunique()), int(series.count())
+        cache["unique"] = len(counts), int(counts.sum())
+    else:
+        cache["unique"] = int(series.nunique()), int(series.count())
+    return cache["unique"]
 
 
-def _has_values(series, family: Family, name, side: str) -> bool:
+def has_values(series, family: Family, name, side: str) -> bool:
     """Whether any value is present (numeric columns are also checked for infinities)."""
     import numpy as np
 
@@ -297,14 +251,14 @@ def decide(name, fam_ref, fam_cur, cur_dtype, forced, ref_has, cur_has, unique_c
             return ColumnSpec(name, None, f"unsupported dtype {fam_cur.dtype}")
         return ColumnSpec(name, forced)
     needs_unique = (fam_cur.name == "string" and not fam_cur.categorical_dtype) or (
-        fam_cur.name == "numeric" and _is_integer_dtype(cur_dtype)
+        fam_cur.name == "numeric" and is_integer_dtype(cur_dtype)
     )
     n_unique, n_count = unique_count() if needs_unique else (0, 0)
     kind, reason = infer_kind(fam_cur, cur_dtype, n_unique, n_count)
     return ColumnSpec(name, kind, reason)
 
 
-def _is_integer_dtype(dtype) -> bool:
+def is_integer_dtype(dtype) -> bool:
     import numpy as np
 
     np_dtype = getattr(dtype, "numpy_dtype", dtype)

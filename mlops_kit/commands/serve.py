@@ -1,0 +1,71 @@
+"""``mlops-kit serve MODEL_URI``: serve a registered model over HTTP until Ctrl-C or SIGTERM.
+
+Starts MLflow's scoring server (``mlflow models serve --env-manager local``)
+for the version the URI names now, prints one line with the URL, the version
+and the PID, and runs in the foreground; Ctrl-C or SIGTERM stops the server
+and exits 0. Exit status 2 for bad input (unknown model or alias, port in
+use) with one line, 3 if the server stops on its own.
+
+Examples
+--------
+>>> from click.testing import CliRunner
+>>> CliRunner().invoke(command, ["--help"]).exit_code
+0
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import click
+
+from mlops_kit.commands._common import BadInput
+from mlops_kit.errors import MlopsKitError
+
+__all__ = ["command"]
+
+
+class _Stop(Exception):
+    """Raised in the main thread by the SIGTERM handler."""
+
+
+def _raise_stop(signum, frame):
+    raise _Stop
+
+
+@click.command(name="serve")
+@click.argument("model_uri")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default: a free port.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to bind.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=180.0,
+    show_default=True,
+    help="Seconds to wait for the server to answer /ping.",
+)
+def command(model_uri, port, host, timeout):
+    """Serve MODEL_URI (models:/NAME@ALIAS or models:/NAME/VERSION) until stopped."""
+    from mlops_kit.deploy.serving import serve
+
+    try:
+        server = serve(model_uri, port, host=host, timeout=timeout)
+    except MlopsKitError as exc:
+        raise BadInput(str(exc).splitlines()[0]) from exc
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        click.echo(
+            f"Serving {server.model_uri} (requested {server.requested_uri}) at {server.url} "
+            f"(pid {server.pid}). Ctrl-C to stop.",
+        )
+        while server.running:
+            time.sleep(0.5)
+        click.echo(f"The model server stopped on its own; log: {server.log_path}", err=True)
+        raise click.exceptions.Exit(3)
+    except (KeyboardInterrupt, _Stop):
+        click.echo("Stopping the model server.", err=True)
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+    raise click.exceptions.Exit(0)
