@@ -2,7 +2,7 @@
 
 :func:`window_metric` computes one model metric through the kit's one metric
 registry (:mod:`mlops_kit.metrics`); :func:`window_drift` runs the drift check
-of one window against the reference (Step 2's drift engine).
+of one window against the reference fitted once (Step 2's drift engine).
 
 Examples
 --------
@@ -76,11 +76,13 @@ def window_metric(name, y_true, y_pred, scores, pos_label=None) -> float:
     return compute_metric(name, y_true, y_pred=y_pred, y_score=scores, pos_label=pos_label)
 
 
-def window_drift(check, reference, current):
-    """The drift of ``current`` against ``reference`` with ``check`` (a ``DriftCheck``).
+def window_drift(check, current):
+    """The drift of ``current`` against the reference ``check`` was fitted on.
 
-    Large-sample warnings are kept in the result, not printed once per window.
+    ``check`` is a fitted :class:`~mlops_kit.validation.drift.DriftCheck`
+    (``DriftCheck(...).fit(reference)``, once). Large-sample warnings are kept
+    in the result, not printed once per window.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return check.run(reference, current)
+        return check.run(current)

@@ -143,9 +143,15 @@ class WindowedMetrics(Params):
             raise InputError.invalid(
                 "reference", type(reference).__name__, "a non-empty DataFrame of features"
             )
+        from mlops_kit.validation.drift import DriftCheck
+
         self.reference_ = reference.reset_index(drop=True)
         self.features_ = [str(c) for c in reference.columns]
+        self.drift_check_ = DriftCheck(method=self._method(), drift_share=self.drift_share).fit(
+            self.reference_
+        )
         self.reference_predictions_ = None
+        self.prediction_check_ = None
         if predictions is not None:
             values = np.asarray(predictions, dtype=float).ravel()
             if len(values) < 2 or not np.isfinite(values).all():
@@ -153,6 +159,9 @@ class WindowedMetrics(Params):
                     "predictions", f"{len(values)} values", "at least 2 finite numbers"
                 )
             self.reference_predictions_ = pd.DataFrame({"prediction": values})
+            self.prediction_check_ = DriftCheck(method=self._method(), drift_share=1.0).fit(
+                self.reference_predictions_
+            )
         return self
 
     def run(self, log, start=None, end=None) -> MonitoringResult:
@@ -176,7 +185,7 @@ class WindowedMetrics(Params):
         columns = ["ts", "prediction", "probability", "label", "latency_ms"]
         if fitted:
             columns.append("features")
-        state = {"task": self.task, "metrics": None, "check": None}
+        state = {"task": self.task, "metrics": None}
         rows, drift_rows = [], []
         parts: list = []  # the current window's column chunks
         key = None
@@ -284,15 +293,12 @@ class WindowedMetrics(Params):
         return {"num": "ks", "cat": "chisquare"} if self.drift_method is None else self.drift_method
 
     def _drift(self, features, outputs, row, notes, state) -> dict:
-        from mlops_kit.validation.drift import DriftCheck
 
         row.update(input_drift_share=math.nan, input_drift=None)
         row.update(prediction_drift_score=math.nan, prediction_drift=None)
         if len(features) < self.min_drift_rows:
             notes.append(f"no drift verdict: {len(features)} < {self.min_drift_rows} predictions")
             return {}
-        if state["check"] is None:
-            state["check"] = DriftCheck(method=self._method(), drift_share=self.drift_share)
         feats = pd.DataFrame.from_records([json.loads(text or "{}") for text in features])
         missing = [c for c in self.features_ if c not in feats.columns]
         if missing:
@@ -300,15 +306,14 @@ class WindowedMetrics(Params):
                 "log", f"predictions without feature {missing[0]!r}", "the reference's features"
             )
         feats = feats[self.features_].astype(self.reference_.dtypes.to_dict(), errors="ignore")
-        result = window_drift(state["check"], self.reference_, feats)
+        result = window_drift(self.drift_check_, feats)
         row["input_drift_share"] = result.share_drifted
         row["input_drift"] = bool(result.dataset_drift)
         if self.reference_predictions_ is not None:
             current = pd.DataFrame({"prediction": np.asarray(outputs, dtype=float)})
             current = current[np.isfinite(current["prediction"])]
             if len(current) >= self.min_drift_rows:
-                check = DriftCheck(method=self._method(), drift_share=1.0)
-                pred = window_drift(check, self.reference_predictions_, current)
+                pred = window_drift(self.prediction_check_, current)
                 row["prediction_drift_score"] = pred.scores()[0][1] if pred.checked else math.nan
                 row["prediction_drift"] = bool(pred.dataset_drift)
         return dict(result.scores())
