@@ -54,6 +54,7 @@ COMMANDS: dict[str, str] = {
     "serve": "mlops_kit.commands.serve:command",
     "gate": "mlops_kit.commands.gate:command",
     "pipeline": "mlops_kit.commands.pipeline:command",
+    "monitor": "mlops_kit.commands.monitor:command",
 }
 
 
