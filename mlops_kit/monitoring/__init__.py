@@ -32,6 +32,7 @@ _EXPORTS = {
     "WebhookChannel": "channels",
     "notify": "channels",
     "simulate_production": "simulate",
+    "ConfidenceEstimator": "estimate",
     "PrometheusExporter": "prometheus",
     "grafana_dashboard": "prometheus",
 }

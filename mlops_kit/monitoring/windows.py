@@ -119,7 +119,7 @@ class WindowedMetrics(Params):
         self.drift_share = drift_share
         self.min_drift_rows = min_drift_rows
 
-    def fit(self, reference, predictions=None) -> WindowedMetrics:
+    def fit(self, reference, predictions=None, labels=None) -> WindowedMetrics:
         """Keep the reference the windows are compared with, and return ``self``.
 
         Parameters
@@ -130,6 +130,12 @@ class WindowedMetrics(Params):
         predictions : array-like, optional
             The model's outputs on ``reference``: probabilities of the positive
             class (classification) or predictions (regression), for prediction drift.
+        labels : array-like, optional
+            The true 0/1 labels of ``reference`` (binary classification): the
+            scores are then calibrated on them and every window also gets
+            ``estimated_accuracy``, ``estimated_precision`` and
+            ``estimated_recall`` from its scores alone, before its labels arrive
+            (:class:`~mlops_kit.monitoring.estimate.ConfidenceEstimator`).
 
         Examples
         --------
@@ -152,6 +158,7 @@ class WindowedMetrics(Params):
         )
         self.reference_predictions_ = None
         self.prediction_check_ = None
+        self.estimator_ = None
         if predictions is not None:
             values = np.asarray(predictions, dtype=float).ravel()
             if len(values) < 2 or not np.isfinite(values).all():
@@ -162,6 +169,12 @@ class WindowedMetrics(Params):
             self.prediction_check_ = DriftCheck(method=self._method(), drift_share=1.0).fit(
                 self.reference_predictions_
             )
+        if labels is not None:
+            from mlops_kit.monitoring.estimate import ConfidenceEstimator
+
+            if predictions is None:
+                raise InputError.invalid("labels", "labels without predictions", "both or neither")
+            self.estimator_ = ConfidenceEstimator().fit(predictions, labels)
         return self
 
     def run(self, log, start=None, end=None) -> MonitoringResult:
@@ -283,6 +296,8 @@ class WindowedMetrics(Params):
         for q in self.latency_quantiles:
             name = f"latency_p{round(float(q) * 100):d}"
             row[name] = float(np.quantile(finite, q)) if len(finite) else math.nan
+        if getattr(self, "estimator_", None) is not None:
+            row.update(self.estimator_.expected(prob))
         drift = {}
         if hasattr(self, "reference_"):
             drift = self._drift(cols[5], prob if not regression else pred, row, notes, state)
