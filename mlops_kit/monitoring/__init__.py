@@ -33,6 +33,9 @@ _EXPORTS = {
     "notify": "channels",
     "simulate_production": "simulate",
     "ConfidenceEstimator": "estimate",
+    "Incident": "incidents",
+    "PostMortem": "incidents",
+    "open_incident": "incidents",
     "PrometheusExporter": "prometheus",
     "grafana_dashboard": "prometheus",
 }

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from mlops_kit.monitoring.alerts import AlertRule, ReplayResult, replay
+from mlops_kit.monitoring.incidents import PostMortem, open_incident
 from mlops_kit.monitoring.result import MonitoringResult
 
 
@@ -41,4 +42,17 @@ def replay_result():
     return replay(rules, monitoring_result(), drift_start="2024-01-03")
 
 
-EXAMPLES = {MonitoringResult: monitoring_result, ReplayResult: replay_result}
+def post_mortem():
+    """A resolved incident opened from the example's first alert."""
+    alert = replay_result().alerts[0]
+    incident = open_incident(alert, started="2023-12-31")
+    incident.record("rolled <b>back</b>", at="2024-01-03")
+    incident.resolve(at="2024-01-04")
+    return incident.post_mortem()
+
+
+EXAMPLES = {
+    MonitoringResult: monitoring_result,
+    ReplayResult: replay_result,
+    PostMortem: post_mortem,
+}
