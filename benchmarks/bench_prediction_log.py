@@ -18,7 +18,8 @@ Two parts, in one run:
    log. Every run's table must equal pandas' (exit 1 otherwise).
 
 Figures are medians over ``--repeats`` runs, printed as ratios against the
-peer measured in the same run.
+peer measured in the same run. Both wall-clock and CPU time (``time.process_time``
+of the child) are printed: on a shared machine the CPU time is the steadier figure.
 
 Usage::
 
@@ -290,7 +291,7 @@ def main(argv=None) -> int:
             f"(written in {fill:,.0f} s)"
         )
         quarter = START_MS + (args.days // 4) * DAY_MS
-        kit_t, kit_m, pd_t, pd_m, small_m = [], [], [], [], []
+        kit_t, kit_m, pd_t, pd_m, small_m, kit_c, pd_c = [], [], [], [], [], [], []
         for _ in range(args.repeats):
             (kf, kit_frame) = run_child("kit", path, workdir)
             (pf, pd_frame) = run_child("pandas", path, workdir)
@@ -302,6 +303,8 @@ def main(argv=None) -> int:
                 print(kit_frame.head().to_string(), pd_frame.head().to_string(), file=sys.stderr)
                 return 1
             kit_t.append(kf["seconds"])
+            kit_c.append(kf["cpu"])
+            pd_c.append(pf["cpu"])
             kit_m.append(kf["peak_mb"])
             pd_t.append(pf["seconds"])
             pd_m.append(pf["peak_mb"])
@@ -312,14 +315,18 @@ def main(argv=None) -> int:
             "identical tables)"
         )
         print(
-            f"  kit WindowedMetrics : {med(kit_t):8.2f} s  peak RSS {med(kit_m):8,.0f} MB "
-            f"(first quarter of the log: {med(small_m):,.0f} MB)"
+            f"  kit WindowedMetrics  : {med(kit_t):8.2f} s wall {med(kit_c):8.2f} s CPU  "
+            f"peak RSS {med(kit_m):6,.0f} MB (first quarter of the log: {med(small_m):,.0f} MB)"
         )
-        print(f"  pandas load + groupby: {med(pd_t):8.2f} s  peak RSS {med(pd_m):8,.0f} MB")
-        speed = med(pd_t) / med(kit_t)
         print(
-            f"  -> kit is {speed:.1f}x faster with {med(pd_m) / med(kit_m):.1f}x less memory "
-            f"(target >= 10x: {'met' if speed >= 10 else 'NOT met'})"
+            f"  pandas load + groupby: {med(pd_t):8.2f} s wall {med(pd_c):8.2f} s CPU  "
+            f"peak RSS {med(pd_m):6,.0f} MB"
+        )
+        speed, cpu = med(pd_t) / med(kit_t), med(pd_c) / med(kit_c)
+        print(
+            f"  -> kit is {speed:.1f}x faster (wall), {cpu:.1f}x (CPU), with "
+            f"{med(pd_m) / med(kit_m):.1f}x less memory "
+            f"(target >= 10x: {'met' if min(speed, cpu) >= 10 else 'NOT met'})"
         )
     return 0
 
