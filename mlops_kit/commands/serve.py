@@ -4,7 +4,8 @@ Starts MLflow's scoring server (``mlflow models serve --env-manager local``)
 for the version the URI names now, prints one line with the URL, the version
 and the PID, and runs in the foreground; Ctrl-C or SIGTERM stops the server
 and exits 0. Exit status 2 for bad input (unknown model or alias, port in
-use) with one line, 3 if the server stops on its own.
+use, a server that dies before it is healthy) with one line, 3 if the server
+stops on its own later.
 
 Examples
 --------
@@ -20,7 +21,7 @@ import time
 
 import click
 
-from mlops_kit.commands._common import BadInput
+from mlops_kit.commands._common import EXIT_INTERNAL, EXIT_OK, cli_error
 from mlops_kit.errors import MlopsKitError
 
 __all__ = ["command"]
@@ -51,8 +52,9 @@ def command(model_uri, port, host, timeout):
 
     try:
         server = serve(model_uri, port, host=host, timeout=timeout)
-    except MlopsKitError as exc:
-        raise BadInput(str(exc).splitlines()[0]) from exc
+    except MlopsKitError as exc:  # bad input: the first line (a log tail follows it)
+        first = type(exc)(str(exc).splitlines()[0])
+        raise cli_error(first, click.get_current_context().command, "serve") from None
     previous = signal.signal(signal.SIGTERM, _raise_stop)
     try:
         click.echo(
@@ -61,11 +63,11 @@ def command(model_uri, port, host, timeout):
         )
         while server.running:
             time.sleep(0.5)
-        click.echo(f"The model server stopped on its own; log: {server.log_path}", err=True)
-        raise click.exceptions.Exit(3)
+        click.echo(f"Error: the model server stopped on its own; log: {server.log_path}", err=True)
+        raise click.exceptions.Exit(EXIT_INTERNAL)
     except (KeyboardInterrupt, _Stop):
         click.echo("Stopping the model server.", err=True)
     finally:
         server.stop()
         signal.signal(signal.SIGTERM, previous)
-    raise click.exceptions.Exit(0)
+    raise click.exceptions.Exit(EXIT_OK)

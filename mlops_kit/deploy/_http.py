@@ -2,8 +2,9 @@
 
 A :class:`ConnectionPool` keeps persistent (keep-alive) ``http.client``
 connections to one upstream, so that many threads can call a scoring server
-without opening a TCP connection per request; a connection that the server
-closed while it sat idle is replaced and the request retried once. Only the
+without opening a TCP connection per request; a pooled connection that the
+server closed while it sat idle (uvicorn does after 5 s) is dropped and the
+request sent on the next one, or on a new connection. Only the
 standard library is used: this sits on the hot path of every routed request.
 
 Examples
@@ -79,7 +80,7 @@ class ConnectionPool:
     def request(self, method: str, path: str, body: bytes | None = None, headers=None) -> Response:
         """Send one request and return the :class:`Response`; raise ``OSError`` if unreachable."""
         headers = dict(headers or {})
-        for attempt in range(2):
+        while True:
             conn, reused = self._get()
             try:
                 conn.request(method, path, body=body, headers=headers)
@@ -87,8 +88,8 @@ class ConnectionPool:
                 data = raw.read()
             except _STALE:
                 conn.close()
-                if reused and attempt == 0:
-                    continue  # the server closed an idle connection: retry on a new one
+                if reused:
+                    continue  # an idle connection the server closed: the next one, or a new one
                 raise
             except BaseException:
                 conn.close()
@@ -99,7 +100,6 @@ class ConnectionPool:
             else:
                 self._put(conn)
             return response
-        raise AssertionError("unreachable")  # pragma: no cover
 
     def close(self) -> None:
         """Close every idle connection."""

@@ -159,21 +159,42 @@ class Router(Params):
             self._validate_params()
             self._ups = {n: _Upstream(n, u, float(self.timeout)) for n, u in self.upstreams.items()}
             names = list(self._ups)
-            if self.fallback is True:
-                self._fallback = names[0]
-            elif self.fallback is False:
-                self._fallback = None
-            elif self.fallback in self._ups:
-                self._fallback = self.fallback
-            else:
-                allowed = f"True, False or one of {names}"
-                raise InputError.invalid("fallback", self.fallback, allowed)
+            self._fallback = self._fallback_name(self.fallback)
             self._rng = random.Random(self.seed)
             self._stats_lock = threading.Lock()
             self._server = None
             self._thread = None
             initial = self.weights if self.weights is not None else {names[0]: 1}
             self._table = self._build_table(initial)
+
+    def _fallback_name(self, fallback):
+        names = list(self._ups)
+        if fallback is True:
+            return names[0]
+        if fallback is False:
+            return None
+        if isinstance(fallback, str) and fallback in self._ups:
+            return fallback
+        raise InputError.invalid("fallback", fallback, f"True, False or one of {names}")
+
+    def set_fallback(self, fallback):
+        """Change where requests go when their upstream does not answer; return ``self``.
+
+        Examples
+        --------
+        >>> r = Router({"a": "http://127.0.0.1:5001", "b": "http://127.0.0.1:5002"})
+        >>> r.set_fallback("b").fallback_upstream
+        'b'
+        """
+        self._ready()
+        self._fallback = self._fallback_name(fallback)
+        return self
+
+    @property
+    def fallback_upstream(self):
+        """Name of the upstream that takes the requests of one that is down (None: 502)."""
+        self._ready()
+        return self._fallback
 
     def _build_table(self, weights):
         names = list(self._ups)
@@ -404,7 +425,8 @@ class Router(Params):
 def _handler(router: Router):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive for clients that reuse connections
-        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed ACK
+        disable_nagle_algorithm = True  # no 40 ms delayed-ACK stall on small writes
+        wbufsize = 1 << 16  # headers and body leave in one send (flushed after each request)
 
         def log_message(self, format, *args):  # no access log on stderr
             pass

@@ -45,7 +45,6 @@ import sys
 import tempfile
 import threading
 import time
-import weakref
 from pathlib import Path
 
 from mlops_kit._params import Interval, Predicate, check_param
@@ -55,7 +54,7 @@ from mlops_kit.errors import DeploymentError, InputError
 __all__ = ["ModelServer", "parse_model_uri", "resolve_model_uri", "serve"]
 
 _LOG_TAIL_LINES = 20
-_LIVE: weakref.WeakSet = weakref.WeakSet()
+_LIVE: set = set()  # strong references: a server nobody holds is still stopped at exit
 _LIVE_LOCK = threading.Lock()
 
 

@@ -20,7 +20,7 @@ True
 from __future__ import annotations
 
 from mlops_kit.tracking.store import resolve_tracking_uri
-from mlops_kit.tracking.widget import _widgets, describe_error, frame_html, message_html
+from mlops_kit.tracking.widget_html import _widgets, describe_error, frame_html, message_html
 
 __all__ = ["RegistryPanel", "history_table_html", "versions_table_html"]
 

@@ -30,7 +30,7 @@ FRAME = pd.DataFrame({"x": [1.0, 2.0]})
 class Upstream:
     """A scoring-protocol server that predicts its own name for every row."""
 
-    def __init__(self, name):
+    def __init__(self, name, close_after_each=False):
         self.name = name
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,6 +59,8 @@ class Upstream:
                     self._send(400, {"error_code": "BAD_REQUEST", "message": "bad body"})
                     return
                 self._send(200, {"predictions": [name] * rows})
+                # like uvicorn closing an idle keep-alive connection, without saying so
+                self.close_connection = close_after_each
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -202,6 +204,20 @@ def test_without_fallback_a_stopped_upstream_is_a_clear_502(ups):
         status, _, body = _post(router.url)
     assert status == 502
     assert "Upstream 'challenger'" in json.loads(body)["message"]
+
+
+def test_connections_the_upstream_closed_while_idle_are_replaced():
+    upstream = Upstream("champion", close_after_each=True)
+    router = Router({"champion": upstream.url})
+    try:
+        with ThreadPoolExecutor(4) as pool:  # leaves several pooled connections, all closed
+            list(pool.map(lambda _: router.route(BODY), range(8)))
+        for _ in range(6):
+            name, response, failed = router.route(BODY)
+            assert (name, response.status, failed) == ("champion", 200, None)
+        assert router.stats()["failovers"].tolist() == [0]
+    finally:
+        upstream.stop()
 
 
 def test_weights_are_not_moved_to_a_stopped_upstream(ups):

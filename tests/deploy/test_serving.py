@@ -5,6 +5,7 @@ Each server start costs seconds, so one module-scoped server answers most tests.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -142,7 +143,11 @@ def test_servers_are_stopped_at_interpreter_exit(store):
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True
     )
     pid = int(out.stdout.split()[-1])
-    assert group_pids(pid) == []
+    try:
+        assert group_pids(pid) == []
+    finally:  # never leave an orphan behind, even when the test fails
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
 
 
 def test_cli_serves_in_the_foreground_until_sigterm(store):
