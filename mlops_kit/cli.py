@@ -55,6 +55,7 @@ COMMANDS: dict[str, str] = {
     "gate": "mlops_kit.commands.gate:command",
     "pipeline": "mlops_kit.commands.pipeline:command",
     "ci": "mlops_kit.commands.ci:command",
+    "monitor": "mlops_kit.commands.monitor:command",
 }
 
 
