@@ -25,6 +25,12 @@ _LAZY = {
     "Roles": "roles",
     "load_roles": "roles",
     "raci": "roles",
+    "SkillsPlan": "team",
+    "TeamShape": "team",
+    "personal_plan": "team",
+    "section_link": "team",
+    "skills_roadmap": "team",
+    "team_shape": "team",
 }
 
 __all__ = sorted(_LAZY)

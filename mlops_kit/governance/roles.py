@@ -88,6 +88,7 @@ class Role(ConfigModel):
     source: bool
     reason: str | None = None
     from_level: int = Field(ge=1, le=5)
+    covered_by: str | None = None
     weight: float = Field(gt=0)
     responsibilities: list[str] = Field(min_length=1)
     raci: dict[str, Literal["R", "A", "C", "I"]]
@@ -123,6 +124,17 @@ class Roles(ConfigModel):
             if dupes:
                 found.append(((f"{label}s",), f"duplicate {label} ids {dupes}"))
         for i, role in enumerate(self.roles):
+            earlier = [r.id for r in self.roles if r.from_level < role.from_level]
+            if (role.covered_by is None) != (role.from_level == 1) or (
+                role.covered_by is not None and role.covered_by not in earlier
+            ):
+                found.append(
+                    (
+                        ("roles", i, "covered_by"),
+                        f"got {role.covered_by!r}; allowed: null for a role dedicated from "
+                        f"level 1, else a role dedicated at a lower level ({earlier})",
+                    )
+                )
             unknown = sorted(set(role.raci) - set(stage_ids))
             if unknown:
                 found.append(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from mlops_kit.governance.roles import RaciResult, raci
+from mlops_kit.governance.team import SkillsPlan, TeamShape, skills_roadmap, team_shape
 
 EXAMPLES = {
     RaciResult: raci,
+    TeamShape: team_shape,
+    SkillsPlan: skills_roadmap,
 }
