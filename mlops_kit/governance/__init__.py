@@ -31,6 +31,13 @@ _LAZY = {
     "section_link": "team",
     "skills_roadmap": "team",
     "team_shape": "team",
+    "ApprovalsResult": "approvals",
+    "approvals": "approvals",
+    "approve": "approvals",
+    "get_policy": "approvals",
+    "set_policy": "approvals",
+    "GovernancePolicy": "policy",
+    "check_promotion": "policy",
 }
 
 __all__ = sorted(_LAZY)

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from mlops_kit.governance.approvals import ApprovalsResult
 from mlops_kit.governance.roles import RaciResult, raci
 from mlops_kit.governance.team import SkillsPlan, TeamShape, skills_roadmap, team_shape
 
+
+def _approvals():
+    record = {"seq": 1, "by": "val", "author": "ana", "timestamp": "2026-01-01T00:00:00+00:00"}
+    return ApprovalsResult(
+        "churn",
+        [
+            {"version": 2, **record, "decision": "approve", "notes": "<b>ok</b>", "evidence": {}},
+            {"version": 3, **record, "decision": "reject", "notes": None, "evidence": {"p": 0.2}},
+        ],
+    )
+
+
 EXAMPLES = {
+    ApprovalsResult: _approvals,
     RaciResult: raci,
     TeamShape: team_shape,
     SkillsPlan: skills_roadmap,
