@@ -38,6 +38,8 @@ _LAZY = {
     "set_policy": "approvals",
     "GovernancePolicy": "policy",
     "check_promotion": "policy",
+    "ModelCard": "cards",
+    "model_card": "cards",
 }
 
 __all__ = sorted(_LAZY)
