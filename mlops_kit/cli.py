@@ -54,6 +54,7 @@ COMMANDS: dict[str, str] = {
     "serve": "mlops_kit.commands.serve:command",
     "gate": "mlops_kit.commands.gate:command",
     "pipeline": "mlops_kit.commands.pipeline:command",
+    "app": "mlops_kit.commands.app:command",
 }
 
 
