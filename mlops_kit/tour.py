@@ -182,7 +182,7 @@ def _step_validate(uri, out, n_rows, seed, candidate_version, report, say) -> di
         dataset={"reference": reference, "current": current},
         tracking_uri=uri,
     ) as run:
-        quality = QualityCheck(Expectations.learn(reference)).run(current)
+        quality = QualityCheck(Expectations.learn(reference)).check(current)
         quality.log_to_mlflow(run.run_id)
         perf = gate.check(f"models:/{MODEL_NAME}/{candidate_version}", X, current[TARGET])
         perf.log_to_mlflow(run.run_id, tracking_uri=uri)

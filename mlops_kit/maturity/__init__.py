@@ -33,8 +33,8 @@ from mlops_kit.maturity.scan import EvidenceScan, scan
 _LAZY = {
     "AssessmentWidget": "widget",
     "assessment_widget": "widget",
-    "export_assessment": "widget_io",
-    "read_answers": "widget_io",
+    "export_assessment": "answers_file",
+    "read_answers": "answers_file",
 }
 
 __all__ = [

@@ -205,6 +205,8 @@ def _summary_html(result) -> str:
         ("Faster time to production, value a year", money(result.time_value_per_year)),
         ("Investment a year", money(result.investment_per_year)),
         ("ROI over the horizon", f"{result.roi:.1f}x"),
+        ("Pays back (ROI = 0) from a failure cut of", _break_even(result, "failure_reduction")),
+        ("... or from ML projects a year", _break_even(result, "projects_per_year")),
         ("NPV over the horizon", money(result.npv)),
         ("Payback", payback),
     ]
@@ -213,6 +215,17 @@ def _summary_html(result) -> str:
         for k, v in rows
     )
     return f"<table>{body}</table>"
+
+
+def _break_even(result, name: str) -> str:
+    """A break-even value beside the assumed one, or why there is none."""
+    if name == "failure_reduction":
+        value, assumed = result.break_even_failure_reduction, result.inputs.failure_reduction
+        text = None if value is None else f"{value:.1%} (assumed {assumed:.1%})"
+    else:
+        value, assumed = result.break_even_projects_per_year, result.inputs.projects_per_year
+        text = None if value is None else f"{value:,.1f} (assumed {assumed:g})"
+    return text if text is not None else f"none: {result.break_even_notes[name]}"
 
 
 def _png(result) -> bytes:

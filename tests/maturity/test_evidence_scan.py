@@ -168,6 +168,16 @@ def test_unreachable_store_and_missing_repo(tmp_path):
 def test_plot_and_dict():
     import matplotlib.axes
 
-    result = EvidenceScan._example()
+    rec = {
+        "item": "vt_model_registry",
+        "dimension": "versioning_tracking",
+        "level": 3,
+        "rule": "model_registry",
+        "source": "store",
+        "proposed": 1,
+        "evidence": "1 registered model (<credit-model>)",
+        "text": "Are trained models registered with versions in a model registry?",
+    }
+    result = EvidenceScan([rec], {"store": "sqlite:///example.db", "repo": None}, {})
     assert isinstance(result.plot(), matplotlib.axes.Axes)
     assert result.to_dict()["records"][0]["proposed"] == 1

@@ -36,7 +36,7 @@ Examples
 >>> from mlops_kit.validation.quality import Expectations, QualityCheck
 >>> ref = pd.DataFrame({"income": [1.0, 2.0, 3.0, 4.0], "region": ["n", "s", "n", "s"]})
 >>> new = pd.DataFrame({"income": [1.0, None, 3.0, 9.0], "region": ["n", "s", "XX", "s"]})
->>> report = QualityCheck(Expectations.learn(ref)).run(new)
+>>> report = QualityCheck(Expectations.learn(ref)).check(new)
 >>> report.passed
 False
 >>> for line in report.failures:
