@@ -56,6 +56,7 @@ COMMANDS: dict[str, str] = {
     "pipeline": "mlops_kit.commands.pipeline:command",
     "ci": "mlops_kit.commands.ci:command",
     "monitor": "mlops_kit.commands.monitor:command",
+    "app": "mlops_kit.commands.app:command",
 }
 
 
