@@ -48,8 +48,8 @@ _WHERE = {
     "make_credit": "credit",
     "DemandConcept": "demand",
     "make_demand": "demand",
-    "LinearConcept": "_concept",
-    "get_concept": "_concept",
+    "LinearConcept": "concept",
+    "get_concept": "concept",
     "DRIFT_KINDS": "drift",
     "inject_drift": "drift",
     "DriftSpec": "spec",
@@ -57,7 +57,7 @@ _WHERE = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from mlops_kit.data._concept import LinearConcept, get_concept
+    from mlops_kit.data.concept import LinearConcept, get_concept
     from mlops_kit.data.credit import CreditConcept, make_credit
     from mlops_kit.data.demand import DemandConcept, make_demand
     from mlops_kit.data.drift import DRIFT_KINDS, inject_drift

@@ -13,9 +13,9 @@ Examples
 
 from __future__ import annotations
 
-import math
 import numbers
 
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import ColumnError, InputError
 
 
@@ -27,13 +27,7 @@ def check_int(name: str, value: object, *, minimum: int | None = None) -> int:
     >>> check_int("seed", 3, minimum=0)
     3
     """
-    allowed = "an integer" if minimum is None else f"an integer >= {minimum}"
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InputError.invalid(name, value, allowed)
-    value = int(value)
-    if minimum is not None and value < minimum:
-        raise InputError.invalid(name, value, allowed)
-    return value
+    return int(check_param(name, value, [Interval(int, minimum, None)]))
 
 
 def check_seed(seed: object) -> int:
@@ -55,13 +49,7 @@ def check_severity(severity: object) -> float:
     >>> check_severity(0.25)
     0.25
     """
-    allowed = "a number in [0, 1]"
-    if isinstance(severity, bool) or not isinstance(severity, numbers.Real):
-        raise InputError.invalid("severity", severity, allowed)
-    value = float(severity)
-    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
-        raise InputError.invalid("severity", severity, allowed)
-    return value
+    return float(check_param("severity", severity, [Interval(float, 0, 1)]))
 
 
 def check_timestamp(name: str, value: object):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from mlops_kit.data._checks import check_int, check_seed, draw_dates
-from mlops_kit.data._concept import ATTR_DATASET, LinearConcept
+from mlops_kit.data.concept import ATTR_DATASET, LinearConcept
 
 __all__ = ["DemandConcept", "make_demand"]
 

@@ -22,7 +22,7 @@ from mlops_kit.data._checks import (
     is_numeric_column,
     require_columns,
 )
-from mlops_kit.data._concept import ATTR_DATASET, ATTR_DRIFT
+from mlops_kit.data.concept import ATTR_DATASET, ATTR_DRIFT
 from mlops_kit.data.split import as_time, middle_of, time_of
 from mlops_kit.errors import ColumnError, InputError
 

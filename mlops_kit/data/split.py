@@ -11,7 +11,7 @@ Examples
 from __future__ import annotations
 
 from mlops_kit.data._checks import check_frame, check_timestamp, require_columns
-from mlops_kit.data._concept import ATTR_DRIFT, dataset_of, get_concept
+from mlops_kit.data.concept import ATTR_DRIFT, dataset_of, get_concept
 from mlops_kit.errors import ColumnError, InputError
 
 __all__ = ["split_reference_current"]

@@ -216,7 +216,7 @@ def test_get_concept_rejects_unknown_datasets():
 MODULES = [
     "mlops_kit.data",
     "mlops_kit.data._checks",
-    "mlops_kit.data._concept",
+    "mlops_kit.data.concept",
     "mlops_kit.data._drift_kinds",
     "mlops_kit.data.credit",
     "mlops_kit.data.demand",
