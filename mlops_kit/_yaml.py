@@ -195,6 +195,8 @@ def _label(node, key) -> str:
 def _path(loc, data) -> str:
     parts, node = [], data
     for key in loc:
+        if isinstance(key, str) and "[" in key and not (isinstance(node, dict) and key in node):
+            continue  # pydantic's name of a union member ("list[int]"), not a key of the file
         text = _label(node, key)
         parts.append(text if not parts or text.startswith("[") else "." + text)
         try:
@@ -330,10 +332,12 @@ def parse_config(data, model, what: str, source="<memory>", context: dict | None
     except Problems as exc:
         lines = [f"{_path(loc, data)}: {msg}" for loc, msg in exc.items]
     except pydantic.ValidationError as exc:
-        lines = [
-            f"{_path(err['loc'], data)}: {_message(err, model)}"
-            for err in exc.errors(include_url=False)
-        ]
+        lines = list(
+            dict.fromkeys(
+                f"{_path(err['loc'], data)}: {_message(err, model)}"
+                for err in exc.errors(include_url=False)
+            )
+        )
     listed = "\n".join(f"  - {line}" for line in lines)
     raise ConfigError(f"Invalid {what} {source}: {len(lines)} problem(s)\n{listed}")
 

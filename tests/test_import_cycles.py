@@ -18,17 +18,8 @@ import mlops_kit
 
 PACKAGE_DIR = Path(mlops_kit.__file__).resolve().parent
 
-# Cycles that exist on main and are being removed by the area engineers (issue 8).
-# The lead empties this list once those branches are merged; any OTHER cycle fails.
-KNOWN_CYCLES = {
-    frozenset({"mlops_kit.maturity.bank", "mlops_kit.maturity.bank_parse"}),
-    frozenset({"mlops_kit.roi.inputs", "mlops_kit.roi.presets"}),
-    frozenset({"mlops_kit.roi.model", "mlops_kit.roi.results"}),
-    frozenset({"mlops_kit.stack.recommend", "mlops_kit.stack.results"}),
-    frozenset({"mlops_kit.tracking.fluent", "mlops_kit.tracking.run"}),
-    frozenset({"mlops_kit.tracking.widget", "mlops_kit.tracking.widget_registry"}),
-    frozenset({"mlops_kit.validation.quality.expectations", "mlops_kit.validation.quality.learn"}),
-}
+# Cycles allowed between modules: none (the seven found in issue 8 are removed).
+KNOWN_CYCLES: set[frozenset[str]] = set()
 
 
 def module_files(package_dir: Path = PACKAGE_DIR, package: str = "mlops_kit") -> dict[str, Path]:

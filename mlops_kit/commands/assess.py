@@ -24,37 +24,12 @@ Examples
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from mlops_kit.commands._common import BadInput
-from mlops_kit.errors import InputError, MlopsKitError
+from mlops_kit.commands._common import BadInput, cli_message, option_names
+from mlops_kit.errors import MlopsKitError
 
 __all__ = ["command"]
-
-
-def _read_answers(path: str, bank) -> dict:
-    import yaml
-
-    p = Path(path)
-    if not p.is_file():
-        raise InputError.invalid("--answers", path, "an existing YAML or JSON file")
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise InputError(f"Invalid --answers: {path!r} is not valid YAML/JSON ({exc}).") from exc
-    if (
-        isinstance(data, dict)
-        and isinstance(data.get("answers"), dict)
-        and "answers" not in bank._index
-    ):
-        data = data["answers"]  # the output of `mlops-kit assess --json`
-    if not isinstance(data, dict):
-        raise InputError.invalid(
-            "--answers", type(data).__name__, "a mapping of item id -> 0, 0.5, 1 or 'na'"
-        )
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def _prompt(bank, todo: list[str]) -> dict:
@@ -110,14 +85,13 @@ def _report(a) -> str:
 @click.pass_context
 def command(ctx, answers_file, do_scan, tracking_uri, repo, yes, team_size, as_json):
     """Assess your team's MLOps maturity (five levels, five dimensions)."""
-    from mlops_kit.maturity import assess, load_bank, scan
-    from mlops_kit.maturity.answers import check_answers, check_team_size
+    from mlops_kit.maturity import assess, load_bank, read_answers, scan
+    from mlops_kit.maturity.answers import check_team_size
 
     try:
         bank = load_bank()
         check_team_size(team_size)
-        given = _read_answers(answers_file, bank) if answers_file else {}
-        check_answers(bank, given, allow_missing=True)
+        given = read_answers(answers_file, bank, name="--answers") if answers_file else {}
         proposed = {}
         use_store = do_scan or tracking_uri is not None
         if use_store or repo is not None:
@@ -145,5 +119,6 @@ def command(ctx, answers_file, do_scan, tracking_uri, repo, yes, team_size, as_j
                 ctx.exit(2)
         assessment = assess(answers, team_size=team_size, allow_missing=yes, bank=bank)
     except MlopsKitError as exc:
-        raise BadInput(str(exc)) from None  # one line, exit status 2
+        # one line, exit status 2, naming the option typed (--team-size, not team_size)
+        raise BadInput(cli_message(exc, option_names(ctx.command))) from None
     click.echo(assessment.to_json() if as_json else _report(assessment))

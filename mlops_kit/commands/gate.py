@@ -54,7 +54,7 @@ _URI_FORMS = "a registered model URI such as 'models:/credit/3' or 'models:/cred
 
 def parse_pairs(values, option: str) -> list[tuple[str, str]]:
     """Split each ``METRIC=VALUE`` of ``option``; the metric name is made canonical."""
-    from mlops_kit.validation.performance.metrics import METRICS, canonical_metric
+    from mlops_kit.metrics import METRICS, get_metric
 
     pairs = []
     for text in values:
@@ -64,7 +64,7 @@ def parse_pairs(values, option: str) -> list[tuple[str, str]]:
                 f"Invalid {option}: got {text!r}; allowed: METRIC=VALUE such as 'roc_auc=0.75'."
             )
         try:
-            name = canonical_metric(metric, option)
+            name = get_metric(metric, where=option).name
         except MlopsKitError:
             raise BadInput(
                 f"Invalid {option}: unknown metric {metric.strip()!r} in {text!r}; "

@@ -19,10 +19,10 @@ import json
 
 import click
 
-from mlops_kit.commands._common import BadInput
-from mlops_kit.errors import InputError, MlopsKitError
+from mlops_kit.commands._common import BadInput, cli_message, option_names
+from mlops_kit.errors import ConfigError, InputError, MlopsKitError
 from mlops_kit.results import jsonable
-from mlops_kit.roi.inputs import FIELDS
+from mlops_kit.roi.fields import FIELDS
 
 __all__ = ["BadInput", "command"]
 
@@ -35,13 +35,12 @@ def _input_options(func):
 
 
 def _load_config(path) -> dict:
-    import yaml
+    from mlops_kit._yaml import read_yaml
 
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        raise InputError.invalid("--config", str(path), "a YAML file", f"({exc})") from None
+        data = read_yaml(path, "ROI inputs file")
+    except ConfigError as exc:
+        raise InputError(f"Invalid --config: {exc}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -88,7 +87,11 @@ def command(config, preset, as_json, n_draws, seed, **values):
         result = RoiModel(inputs).run()
         sim = simulate(inputs, n=n_draws, seed=seed) if n_draws is not None else None
     except MlopsKitError as exc:
-        raise BadInput(str(exc)) from None
+        # name the option typed; an input read from --config keeps its key's name
+        names = {k: v for k, v in option_names(click.get_current_context().command).items()}
+        names = {k: v for k, v in names.items() if k not in FIELDS or values.get(k) is not None}
+        names["n"] = "--simulate"
+        raise BadInput(cli_message(exc, names)) from None
     if as_json:
         payload = {"roi": result.to_dict()}
         if sim is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import click
 
-from mlops_kit.commands._common import BadInput
+from mlops_kit.commands._common import BadInput, cli_message
 from mlops_kit.errors import MlopsKitError
 
 __all__ = ["BadInput", "command"]
@@ -43,7 +43,15 @@ def command(team_size, budget, complexity, prefer_open_source, cloud, categories
             categories=list(categories) or None,
         )
     except MlopsKitError as exc:
-        raise BadInput(str(exc)) from None
+        names = {
+            "team_size": "--team-size",
+            "monthly_budget": "--budget",
+            "complexity": "--complexity",
+            "cloud": "--cloud",
+            "categories": "--category",
+            "category": "--category",
+        }
+        raise BadInput(cli_message(exc, names)) from None
     if as_json:
         click.echo(rec.to_json())
         return

@@ -117,7 +117,7 @@ def quality(data, expectations, reference, save_expectations, html_path, as_json
     frame = read_data(data, "DATA")
     try:
         with quiet_stdout():
-            report = QualityCheck(exp).run(frame)
+            report = QualityCheck(exp).check(frame)
     except ConfigError as exc:  # e.g. an unknown dtype name in the YAML file
         source = f"--expectations {expectations!r}" if expectations else "--reference"
         raise BadInput(f"Invalid {source}: {exc}") from None

@@ -115,7 +115,7 @@ def default_stages(
         from mlops_kit.validation import Expectations, QualityCheck
 
         train, test, _ = _split(ctx, n_rows, seed, test_size)
-        report = QualityCheck(Expectations.learn(train)).run(test)
+        report = QualityCheck(Expectations.learn(train)).check(test)
         report.log_to_mlflow(ctx["run"].run_id)
         metrics = {"rows_train": len(train), "rows_holdout": len(test)}
         return {"passed": report.passed, "message": report.summary(), "metrics": metrics}

@@ -21,7 +21,12 @@ import difflib
 import numbers
 from collections.abc import Mapping
 
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError
+
+#: people doing ML: a whole number, bounded so that no timeline or cost overflows
+_TEAM_SIZE = Interval(int, 1, 10_000_000)
+_TEAM_SIZE.text = "a whole number of people in [1, 10000000]"
 
 __all__ = ["check_answers", "check_team_size", "parse_answer"]
 
@@ -126,9 +131,6 @@ def check_team_size(team_size) -> int | None:
     """
     if team_size is None:
         return None
-    ok = isinstance(team_size, numbers.Integral) and not isinstance(team_size, bool)
     if isinstance(team_size, float) and team_size.is_integer():
-        ok, team_size = True, int(team_size)
-    if not ok or team_size < 1:
-        raise InputError.invalid("team_size", team_size, "a whole number of people >= 1")
-    return int(team_size)
+        team_size = int(team_size)  # 25.0 from a file or a form is 25 people
+    return int(check_param("team_size", team_size, [_TEAM_SIZE]))

@@ -19,6 +19,7 @@ import math
 
 from mlops_kit.maturity.answers import check_answers, check_team_size
 from mlops_kit.maturity.bank import load_bank
+from mlops_kit.maturity.progress import DEFAULT_EXPERIMENT
 from mlops_kit.maturity.score import compute, expected_level, find_gaps, team_fit
 from mlops_kit.results import Result, get_ax
 
@@ -71,7 +72,7 @@ class Assessment(Result):
 
     Examples
     --------
-    >>> a = Assessment._example()
+    >>> a = assess({i.id: 1 for i in load_bank().items}, team_size=12)
     >>> a.to_frame().shape[0]
     5
     """
@@ -203,23 +204,39 @@ class Assessment(Result):
         ax.set_title(f"Maturity level {self.level}: {self.level_name}", fontsize=10)
         return ax
 
-    @classmethod
-    def _example(cls) -> Assessment:
-        bank = load_bank()
-        answers = {i.id: (1 if i.level <= 2 else 0.5 if i.level == 3 else 0) for i in bank.items}
-        return assess(answers, team_size=12)
-
     # --- saving ----------------------------------------------------------------------
     def log_to_mlflow(
-        self, experiment: str = "mlops-kit-maturity", tracking_uri: str | None = None
-    ):
-        """Log this assessment to an MLflow run (scores, level, answers) and return the run id.
+        self,
+        run_id: str | None = None,
+        *,
+        tracking_uri: str | None = None,
+        experiment: str = DEFAULT_EXPERIMENT,
+    ) -> str:
+        """Log this assessment (scores, level, answers, JSON) to an MLflow run; return its id.
 
-        See :func:`mlops_kit.maturity.progress.log_assessment`.
+        Like every Result: into ``run_id`` if given, else into the active MLflow run.
+        Only when there is neither does it open (and end) a new run of ``experiment``
+        (``mlops-kit-maturity``), which :func:`~mlops_kit.maturity.progress` charts.
+        See :func:`mlops_kit.maturity.progress.log_assessment` for what is logged.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from mlops_kit.tracking import start_run
+        >>> a = assess({i.id: 1 for i in load_bank().items})
+        >>> uri = f"sqlite:///{tempfile.mkdtemp()}/mlruns.db"
+        >>> with start_run("my-experiment", tracking_uri=uri) as run:
+        ...     a.log_to_mlflow() == run.run_id
+        True
         """
+        import mlflow
+
         from mlops_kit.maturity.progress import log_assessment
 
-        return log_assessment(self, experiment=experiment, tracking_uri=tracking_uri)
+        if run_id is None and mlflow.active_run() is not None:
+            run_id = mlflow.active_run().info.run_id
+            tracking_uri = tracking_uri or mlflow.get_tracking_uri()
+        return log_assessment(self, experiment=experiment, tracking_uri=tracking_uri, run_id=run_id)
 
 
 def assess(answers, team_size=None, allow_missing: bool = False, bank=None) -> Assessment:

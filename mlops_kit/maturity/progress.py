@@ -9,9 +9,10 @@ artifacts under ``maturity/``. :func:`progress` reads them back in order.
 Examples
 --------
 >>> import tempfile
->>> from mlops_kit.maturity import Assessment
+>>> from mlops_kit.maturity import assess, load_bank
 >>> uri = f"sqlite:///{tempfile.mkdtemp()}/mlruns.db"
->>> _ = Assessment._example().log_to_mlflow(tracking_uri=uri)
+>>> a = assess({i.id: 1 if i.level <= 3 else 0 for i in load_bank().items}, team_size=6)
+>>> _ = a.log_to_mlflow(tracking_uri=uri)
 >>> progress(tracking_uri=uri).to_frame()["level"].tolist()
 [3]
 """
@@ -37,11 +38,17 @@ def _check_experiment(experiment) -> None:
         raise InputError.invalid("experiment", experiment, "a non-empty experiment name")
 
 
-def log_assessment(assessment, experiment: str = DEFAULT_EXPERIMENT, tracking_uri=None) -> str:
-    """Log ``assessment`` to a new run of ``experiment`` and return the run id.
+def log_assessment(
+    assessment, experiment: str = DEFAULT_EXPERIMENT, tracking_uri=None, run_id=None
+) -> str:
+    """Log ``assessment`` to run ``run_id``, or to a new run of ``experiment``; return the run id.
 
-    Nothing is left behind if logging fails: the half-written run is deleted and a
-    :class:`~mlops_kit.errors.TrackingError` raised.
+    With ``run_id`` the assessment is logged into that (existing) run, which is
+    left as it is (not ended); :func:`progress` finds it if the run is in
+    ``experiment``. Without it a new run of ``experiment`` is opened and ended.
+    Nothing is left behind if logging to a new run fails: the half-written run is
+    deleted and a :class:`~mlops_kit.errors.TrackingError` raised; an existing
+    run that does not exist is an error before anything is written.
 
     Examples
     --------
@@ -60,19 +67,30 @@ def log_assessment(assessment, experiment: str = DEFAULT_EXPERIMENT, tracking_ur
     from mlops_kit.tracking.store import ensure_experiment, get_client, resolve_tracking_uri
 
     _check_experiment(experiment)
+    if run_id is not None and (not isinstance(run_id, str) or not run_id.strip()):
+        raise InputError.invalid("run_id", run_id, "an MLflow run id string or None")
     uri = resolve_tracking_uri(tracking_uri)
     client = get_client(uri)
-    exp_id = ensure_experiment(experiment, uri)
     now = int(time.time() * 1000)
     tags = {
         MATURITY_TAG: assessment.level_name,
         "mlops_kit.kind": "maturity_assessment",
         _SEQ_TAG: str(time.time_ns()),
     }
-    run = client.create_run(
-        exp_id, start_time=now, tags=tags, run_name=f"maturity-level-{assessment.level}"
-    )
-    run_id = run.info.run_id
+    own_run = run_id is None
+    if own_run:
+        exp_id = ensure_experiment(experiment, uri)
+        run = client.create_run(
+            exp_id, start_time=now, tags=tags, run_name=f"maturity-level-{assessment.level}"
+        )
+        run_id = run.info.run_id
+    else:
+        try:
+            client.get_run(run_id)
+        except Exception as exc:
+            raise TrackingError(
+                f"Cannot log the assessment to run {run_id!r} in store {uri!r}: {exc}"
+            ) from None
     try:
         values = {"level": assessment.level, "n_unanswered": len(assessment.unanswered)}
         if assessment.mean_score is not None:
@@ -84,20 +102,21 @@ def log_assessment(assessment, experiment: str = DEFAULT_EXPERIMENT, tracking_ur
                 values[f"level.{row['dimension']}"] = row["level"]
         params = [Param("team_size", str(assessment.team_size))] if assessment.team_size else []
         metrics = [Metric(k, float(v), now, 0) for k, v in values.items()]
-        client.log_batch(
-            run_id,
-            metrics=metrics,
-            params=params,
-            tags=[RunTag("mlops_kit.maturity.level", str(assessment.level))],
-        )
         answers = json.dumps(jsonable(assessment.answers), indent=2, sort_keys=True)
+        result = assessment.to_json(indent=2)  # computed before anything is written
+        run_tags = [RunTag("mlops_kit.maturity.level", str(assessment.level))]
+        if not own_run:
+            run_tags += [RunTag(k, v) for k, v in tags.items()]
+        client.log_batch(run_id, metrics=metrics, params=params, tags=run_tags)
         client.log_text(run_id, answers, "maturity/answers.json")
-        client.log_text(run_id, assessment.to_json(indent=2), "maturity/assessment.json")
-        client.set_terminated(run_id, "FINISHED")
+        client.log_text(run_id, result, "maturity/assessment.json")
+        if own_run:
+            client.set_terminated(run_id, "FINISHED")
     except Exception as exc:
-        with contextlib.suppress(Exception):  # best-effort clean-up
-            client.delete_run(run_id)
-        raise TrackingError(f"Could not log the assessment to {experiment!r}: {exc}") from exc
+        if own_run:
+            with contextlib.suppress(Exception):  # best-effort clean-up
+                client.delete_run(run_id)
+        raise TrackingError(f"Could not log the assessment to run {run_id!r}: {exc}") from exc
     return run_id
 
 
@@ -116,8 +135,10 @@ class ProgressResult(Result):
 
     Examples
     --------
-    >>> ProgressResult._example().to_frame()["level"].tolist()
-    [1, 2]
+    >>> rec = {"assessed_at": "2025-01-01T00:00:00", "run_id": "a", "level": 2,
+    ...        "level_name": "Basic automation and tooling", "mean_score": 0.5, "team_size": 4}
+    >>> ProgressResult([rec], "demo", []).to_frame()["level"].tolist()
+    [2]
     """
 
     title = "MLOps maturity progress"
@@ -179,33 +200,6 @@ class ProgressResult(Result):
             twin.legend(fontsize=7, loc="lower right")
         ax.set_title(self.title)
         return ax
-
-    @classmethod
-    def _example(cls) -> ProgressResult:
-        dims = ["versioning_tracking", "cicd"]
-        recs = [
-            {
-                "assessed_at": "2025-01-01T00:00:00",
-                "run_id": "a",
-                "level": 1,
-                "level_name": "x",
-                "mean_score": 0.2,
-                "team_size": 5,
-                "score.versioning_tracking": 0.3,
-                "score.cicd": 0.1,
-            },
-            {
-                "assessed_at": "2025-04-01T00:00:00",
-                "run_id": "b",
-                "level": 2,
-                "level_name": "<y>",
-                "mean_score": 0.5,
-                "team_size": 5,
-                "score.versioning_tracking": 0.6,
-                "score.cicd": 0.4,
-            },
-        ]
-        return cls(recs, "example", dims)
 
 
 def progress(

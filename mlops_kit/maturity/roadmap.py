@@ -36,7 +36,7 @@ True
 
 from __future__ import annotations
 
-from mlops_kit.errors import InputError
+from mlops_kit._params import Interval, check_param
 from mlops_kit.maturity.answers import check_team_size
 from mlops_kit.results import Result, get_ax
 
@@ -66,8 +66,10 @@ class Roadmap(Result):
 
     Examples
     --------
-    >>> r = Roadmap._example()
-    >>> r.to_frame()["item"].tolist()
+    >>> from mlops_kit.maturity import assess, load_bank
+    >>> answers = {i.id: 1 for i in load_bank().items}
+    >>> answers["cicd_rollback"] = 0
+    >>> roadmap(assess(answers), target_level=3).to_frame()["item"].tolist()
     ['cicd_rollback']
     """
 
@@ -152,26 +154,6 @@ class Roadmap(Result):
         ax.set_title(f"Roadmap: level {self.current_level} -> {self.target_level}", fontsize=10)
         return ax
 
-    @classmethod
-    def _example(cls) -> Roadmap:
-        rec = {
-            "order": 1,
-            "item": "cicd_rollback",
-            "dimension": "cicd",
-            "level": 3,
-            "gate": True,
-            "answer": 0,
-            "practice": "Can you roll back <fast>?",
-            "next_step": "Keep history",
-            "effort_weeks": 2.0,
-            "duration_weeks": 2.0,
-            "start_week": 0.0,
-            "end_week": 2.0,
-            "tutorial": "tutorials/03_cicd.ipynb",
-            "tools": "MLflow",
-        }
-        return cls([rec], 2, 3, 3, True, 1.0)
-
 
 def _schedule(practices: list[dict], team_size: int) -> None:
     start = 0.0
@@ -223,12 +205,7 @@ def roadmap(assessment, target_level: int | None = None, team_size: int | None =
     current = assessment.level
     if target_level is None:
         target_level = min(5, current + 1)
-    if (
-        isinstance(target_level, bool)
-        or not isinstance(target_level, int)
-        or not 1 <= target_level <= 5
-    ):
-        raise InputError.invalid("target_level", target_level, "an integer level 1-5")
+    check_param("target_level", target_level, [Interval(int, 1, 5)])
     size = check_team_size(team_size) or assessment.team_size
     tl = bank.timeline
     assumed = size is None

@@ -43,8 +43,10 @@ class EvidenceScan(Result):
 
     Examples
     --------
-    >>> s = EvidenceScan._example()
-    >>> s.proposed_answers()
+    >>> rec = {"item": "vt_model_registry", "dimension": "versioning_tracking", "level": 3,
+    ...        "rule": "model_registry", "source": "store", "proposed": 1,
+    ...        "evidence": "1 registered model", "text": "Are models registered?"}
+    >>> EvidenceScan([rec], {"store": "sqlite:///x.db", "repo": None}, {}).proposed_answers()
     {'vt_model_registry': 1}
     """
 
@@ -90,20 +92,6 @@ class EvidenceScan(Result):
         ax.set_xlabel("proposed answer (0 none, 0.5 by hand, 1 automated)")
         ax.set_title(self.title)
         return ax
-
-    @classmethod
-    def _example(cls) -> EvidenceScan:
-        rec = {
-            "item": "vt_model_registry",
-            "dimension": "versioning_tracking",
-            "level": 3,
-            "rule": "model_registry",
-            "source": "store",
-            "proposed": 1,
-            "evidence": "1 registered model (<credit-model>)",
-            "text": "Are trained models registered with versions in a model registry?",
-        }
-        return cls([rec], {"store": "sqlite:///example.db", "repo": None}, {})
 
 
 def scan(

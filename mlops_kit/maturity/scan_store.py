@@ -7,26 +7,32 @@ aliases and the alias history kept by the registry helper as registered-model
 tags ``mlops_kit.alias_history.<alias>.<seq:06d>`` (JSON value with an
 ``action`` of ``"promote"`` or ``"rollback"``).
 
-A local SQLite store whose file does not exist is reported as empty (the scan
-never creates a store); a store that cannot be reached raises
-:class:`~mlops_kit.errors.StoreUnreachableError`.
+The scan never creates a store. The default store (``mlruns.db`` in
+``MLOPS_KIT_HOME`` or the current folder) that does not exist yet is reported
+as empty (``exists`` False); a store named explicitly (argument or
+``MLFLOW_TRACKING_URI``) that does not exist, or a store that cannot be
+reached, raises :class:`~mlops_kit.errors.StoreUnreachableError`, so a
+mistyped path never yields a confident "no evidence".
 
 Examples
 --------
 >>> import tempfile
->>> facts = store_facts(f"sqlite:///{tempfile.mkdtemp()}/mlruns.db")
+>>> from mlops_kit.tracking.store import get_client
+>>> uri = f"sqlite:///{tempfile.mkdtemp()}/mlruns.db"
+>>> _ = get_client(uri)  # creates the store
+>>> facts = store_facts(uri)
 >>> facts["exists"], facts["n_runs"]
-(False, 0)
+(True, 0)
 """
 
 from __future__ import annotations
 
 import json
+import os
 from fnmatch import fnmatch
-from pathlib import Path
 
 from mlops_kit.maturity import patterns as P
-from mlops_kit.tracking.store import get_client, resolve_tracking_uri
+from mlops_kit.tracking.store import get_client, resolve_tracking_uri, store_exists
 
 __all__ = ["store_facts"]
 
@@ -149,12 +155,10 @@ def store_facts(tracking_uri: str | None = None) -> dict:
         Counts and examples used by the store rules of :mod:`mlops_kit.maturity.rules`.
     """
     uri = resolve_tracking_uri(tracking_uri)
-    if uri.startswith("sqlite:///"):
-        db = Path(uri[len("sqlite:///") :])
-        if db.parent.is_dir() and not db.is_file():
-            return _empty(uri, exists=False)  # never create a store just to scan it
-        # a missing folder falls through: get_client raises StoreUnreachableError
-    client = get_client(uri)
+    explicit = tracking_uri is not None or bool(os.environ.get("MLFLOW_TRACKING_URI"))
+    if not explicit and store_exists(uri) is False:
+        return _empty(uri, exists=False)  # no default store yet: nothing tracked here
+    client = get_client(uri, create=False)  # a named store must exist: never created
     facts = _empty(uri, exists=True)
     exps = list(_paged(lambda t: client.search_experiments(max_results=1000, page_token=t)))
     ids = [e.experiment_id for e in exps]

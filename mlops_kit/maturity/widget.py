@@ -29,10 +29,6 @@ from mlops_kit.maturity.progress import DEFAULT_EXPERIMENT
 __all__ = ["AssessmentWidget", "assessment_widget"]
 
 
-def _widgets():
-    return import_ipywidgets("assessment_widget")
-
-
 class AssessmentWidget:
     """Answer the maturity questions and watch the level, radar chart and gaps follow.
 
@@ -64,8 +60,9 @@ class AssessmentWidget:
         One per item; values ``"unanswered"``, 0, 0.5, 1 and ``"na"`` (where allowed).
     evidence_labels : dict of str to ipywidgets.HTML
         The scan's proposal and evidence beside each control.
-    tabs : ipywidgets.Tab
-        One tab per dimension (titles show how many items are answered).
+    tabs : ipywidgets.Accordion
+        One full-width section per dimension (titles show how many items are
+        answered); a section's title is never clipped, unlike a tab bar's.
     team_size_input : ipywidgets.BoundedIntText
         The team size (0 = not given).
     chart : ipywidgets.Image
@@ -110,7 +107,7 @@ class AssessmentWidget:
         from mlops_kit.maturity.bank import load_bank
         from mlops_kit.maturity.scan import EvidenceScan
 
-        w = _widgets()
+        w = import_ipywidgets("assessment_widget")
         self.bank = load_bank(bank)
         if scan is not None and not isinstance(scan, EvidenceScan):
             raise InputError.invalid(
@@ -133,6 +130,10 @@ class AssessmentWidget:
         self._evidence = {k: v for k, v in (scan.evidence() if scan else {}).items() if k in ids}
         start = {**proposed, **{k: v for k, v in given.items() if v is not None}}
 
+        # Layout: everything stacks in one column as wide as the notebook, so no question,
+        # answer or title is clipped at a 1280-px browser window (tests/browser measures it).
+        # The CSS classes mlops-maturity-* are stable hooks for that test.
+        full = {"width": "auto"}
         self.controls = {}
         self.evidence_labels = {}
         pages = []
@@ -143,17 +144,23 @@ class AssessmentWidget:
                     options=parts.answer_options(item.allowed),
                     value=start.get(item.id, parts.UNANSWERED),
                     style={"button_width": "auto"},
+                    layout=w.Layout(width="auto", flex_flow="row wrap"),
                 )
+                control.add_class("mlops-maturity-answers")
                 control.observe(self._on_change, names="value")
                 label = w.HTML(
-                    parts.evidence_html(proposed.get(item.id), self._evidence.get(item.id))
+                    parts.evidence_html(proposed.get(item.id), self._evidence.get(item.id)),
+                    layout=w.Layout(**full),
                 )
+                label.add_class("mlops-maturity-evidence")
+                question = w.HTML(parts.item_html(item), layout=w.Layout(**full))
+                question.add_class("mlops-maturity-question")
                 self.controls[item.id] = control
                 self.evidence_labels[item.id] = label
-                rows.append(w.HTML(parts.item_html(item)))
-                rows.append(w.HBox([control, label]))
-            pages.append(w.VBox(rows))
-        self.tabs = w.Tab(children=pages)
+                rows.extend([question, control, label])
+            pages.append(w.VBox(rows, layout=w.Layout(**full)))
+        self.tabs = w.Accordion(children=pages, selected_index=0, layout=w.Layout(**full))
+        self.tabs.add_class("mlops-maturity-sections")
         self.team_size_input = w.BoundedIntText(
             value=team_size or 0,
             min=0,
@@ -162,7 +169,7 @@ class AssessmentWidget:
             tooltip="People doing ML (0 = not given)",
         )
         self.team_size_input.observe(self._on_change, names="value")
-        self.chart = w.Image(format="png", layout=w.Layout(width="420px"))
+        self.chart = w.Image(format="png", layout=w.Layout(width="360px", max_width="100%"))
         self.level_label = w.HTML()
         self.gaps_label = w.HTML()
         self.save_button = w.Button(description="Save to MLflow", icon="save")
@@ -171,18 +178,20 @@ class AssessmentWidget:
         self.status = w.HTML()
         self.save_button.on_click(self._on_save)
         self.export_button.on_click(self._on_export)
-        header = w.HTML(parts.HEADER)
-        side = w.VBox([self.level_label, self.chart, self.gaps_label])
-        actions = w.HBox([self.save_button, self.path_input, self.export_button])
-        self.box = w.VBox(
-            [
-                header,
-                self.team_size_input,
-                w.HBox([w.Box([self.tabs], layout=w.Layout(width="62%")), side]),
-                actions,
-                self.status,
-            ]
+        header = w.HTML(parts.HEADER, layout=w.Layout(**full))
+        self.level_label.layout = w.Layout(**full)
+        self.gaps_label.layout = w.Layout(**full)
+        text = w.VBox([self.level_label, self.gaps_label], layout=w.Layout(flex="1 1 300px"))
+        summary = w.HBox([text, self.chart], layout=w.Layout(flex_flow="row wrap", **full))
+        actions = w.HBox(
+            [self.save_button, self.path_input, self.export_button],
+            layout=w.Layout(flex_flow="row wrap", **full),
         )
+        self.box = w.VBox(
+            [header, self.team_size_input, summary, self.tabs, actions, self.status],
+            layout=w.Layout(**full),
+        )
+        self.box.add_class("mlops-maturity")
         self.update()
 
     # --- state --------------------------------------------------------------------------
@@ -236,7 +245,7 @@ class AssessmentWidget:
         self.chart.value = parts.radar_png(a)
         answered = self.answers
         self.tabs.titles = tuple(
-            f"{d.name} ({sum(i.id in answered for i in self.bank.items_of(d.id))}/"
+            f"Step {d.step}: {d.name} ({sum(i.id in answered for i in self.bank.items_of(d.id))}/"
             f"{len(self.bank.items_of(d.id))})"
             for d in self.bank.dimensions
         )
@@ -267,7 +276,7 @@ class AssessmentWidget:
         JSON or YAML by suffix; see :func:`~mlops_kit.maturity.widget_io.export_assessment`.
         The button shows errors in :attr:`status` instead of raising them.
         """
-        from mlops_kit.maturity.widget_io import export_assessment
+        from mlops_kit.maturity.answers_file import export_assessment
 
         target = export_assessment(
             self.assessment, self.path_input.value if path is None else path, self._evidence

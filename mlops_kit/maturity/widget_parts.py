@@ -42,7 +42,8 @@ ANSWER_LABELS = {
 
 #: the text above the tabs
 HEADER = (
-    "<h3>MLOps maturity self-assessment</h3><p>Answer every question for your team: "
+    "<h3>MLOps maturity self-assessment</h3><p style='white-space:normal'>Answer every "
+    "question for your team: "
     "<i>not done</i> (0), <i>by hand, documented</i> (0.5), <i>automated</i> (1) or "
     "<i>n/a</i> where offered. Answers proposed by the evidence scan are pre-selected; "
     "check them. The level is the weakest dimension, capped by missing gates.</p>"
@@ -70,7 +71,8 @@ def item_html(item) -> str:
         else ""
     )
     return (
-        f"<div style='margin-top:6px'><b>{html.escape(item.text)}</b>"
+        "<div style='margin-top:8px;white-space:normal;overflow-wrap:anywhere;line-height:1.4'>"
+        f"<b>{html.escape(item.text)}</b>"
         f" <span style='color:#777;font-size:90%'>[{html.escape(item.id)}, level "
         f"{item.level}]</span>{gate}<br><span style='color:#555;font-size:90%'>"
         f"{html.escape(item.how)}</span></div>"
@@ -80,10 +82,14 @@ def item_html(item) -> str:
 def evidence_html(proposed, evidence: str | None) -> str:
     """The scan's proposal and its evidence, or a note that nothing was scanned."""
     if evidence is None:
-        return "<span style='color:#999;font-size:90%'>no automatic evidence for this item</span>"
+        return (
+            "<div style='color:#999;font-size:90%;white-space:normal'>"
+            "no automatic evidence for this item</div>"
+        )
     return (
-        "<span style='color:#555;font-size:90%'>scan proposes <b>"
-        f"{html.escape(answer_label(proposed))}</b>: {html.escape(str(evidence))}</span>"
+        "<div style='color:#555;font-size:90%;white-space:normal;overflow-wrap:anywhere'>"
+        f"scan proposes <b>{html.escape(answer_label(proposed))}</b>: "
+        f"{html.escape(str(evidence))}</div>"
     )
 
 
@@ -99,7 +105,8 @@ def level_html(assessment, fit: str | None) -> str:
     mean = assessment.mean_score
     mean_text = f" &middot; mean score {mean:.2f}" if mean is not None else ""
     return (
-        f"<div><span style='font-size:140%'><b>Level {assessment.level}</b>: "
+        "<div style='white-space:normal;overflow-wrap:anywhere'>"
+        f"<span style='font-size:140%'><b>Level {assessment.level}</b>: "
         f"{html.escape(assessment.level_name)}</span>{mean_text}<br>"
         f"<span style='color:{_COLORS.get(fit, '#555')}'>{html.escape(assessment.team_fit)}"
         f"</span>{missing}</div>"
@@ -116,7 +123,10 @@ def gaps_html(assessment, top: int = 3) -> str:
         f"{', gate' if g['gate'] else ''}): {html.escape(g['next_step'])}</li>"
         for g in records
     )
-    return f"<div><b>Next steps</b><ol style='margin-top:2px'>{rows}</ol></div>"
+    return (
+        "<div style='white-space:normal;overflow-wrap:anywhere'><b>Next steps</b>"
+        f"<ol style='margin-top:2px'>{rows}</ol></div>"
+    )
 
 
 def radar_png(assessment, dpi: int = 80) -> bytes:

@@ -1,15 +1,19 @@
 """Step 0: the cost of failed ML projects and the ROI of MLOps.
 
-A failed project costs $2.6M by default (development $800k + opportunity loss
-$1.0M + corrective measures $500k + reputational damage $300k) and 87% of models
-never reach production (VentureBeat Transform 2019; Gartner's 2022 figure, 46%,
-is the ``gartner`` preset). Every input can be changed; presets and their
-sources live in ``presets.yaml``.
+The defaults are the source framework's figures, quoted as the source's: a failed
+project costs $2.6M (development $800k + opportunity loss $1.0M + corrective
+measures $500k + reputational damage $300k) and 87% of models never reach
+production (a 2019 industry panel estimate, VentureBeat Transform 2019; Gartner's
+2022 survey gives 46%, the ``gartner`` preset). Every input can be changed;
+presets and their sources live in ``presets.yaml``. Every result says at which
+failure reduction and at how many projects a year MLOps pays back (break-even).
 
 - :class:`RoiInputs`: the inputs (``from_preset``, ``from_stack``, ``replace``);
-- :class:`RoiModel`: ``RoiModel(inputs).run() -> RoiResult`` (waterfall chart);
+- :class:`RoiModel`: ``RoiModel(inputs).run() -> RoiResult`` (waterfall chart,
+  break-even values, :func:`break_even`);
 - :func:`sensitivity`: NPV or ROI when each input moves +-spread (tornado chart);
-- :func:`simulate`: Monte Carlo over input ranges (distribution, P(ROI>0));
+- :func:`simulate`: Monte Carlo over wide input ranges (distribution, P(ROI>0));
+  :func:`describe_ranges` lists the default ranges with their sources;
 - :func:`roi_widget`: sliders and a chart that redraws (needs ipywidgets).
 
 Examples
@@ -22,28 +26,29 @@ Examples
 
 from __future__ import annotations
 
-from mlops_kit.roi.inputs import FIELDS, RoiInputs
-from mlops_kit.roi.model import RoiModel, evaluate
-from mlops_kit.roi.montecarlo import SimulationResult, default_ranges, simulate
-from mlops_kit.roi.presets import get_preset, list_presets, load_presets
-from mlops_kit.roi.results import RoiResult
-from mlops_kit.roi.sensitivity import SensitivityResult, sensitivity
-from mlops_kit.roi.widget import RoiWidget, roi_widget
+from mlops_kit._lazy import lazy_exports
 
-__all__ = [
-    "FIELDS",
-    "RoiInputs",
-    "RoiModel",
-    "RoiResult",
-    "RoiWidget",
-    "SensitivityResult",
-    "SimulationResult",
-    "default_ranges",
-    "evaluate",
-    "get_preset",
-    "list_presets",
-    "load_presets",
-    "roi_widget",
-    "sensitivity",
-    "simulate",
-]
+#: public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    "FIELDS": "inputs",
+    "RoiInputs": "inputs",
+    "RoiModel": "model",
+    "break_even": "model",
+    "evaluate": "model",
+    "SimulationResult": "montecarlo",
+    "default_ranges": "montecarlo",
+    "describe_ranges": "montecarlo",
+    "simulate": "montecarlo",
+    "get_preset": "presets",
+    "list_presets": "presets",
+    "load_presets": "presets",
+    "RoiResult": "results",
+    "SensitivityResult": "sensitivity",
+    "sensitivity": "sensitivity",
+    "RoiWidget": "widget",
+    "roi_widget": "widget",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -15,6 +15,10 @@ The arithmetic (all yearly figures are the steady state after ramp-up):
   month after ``ramp_up_months``. ROI = (benefits - investment) / investment over the
   horizon (undiscounted); NPV discounts each month at ``(1 + discount_rate) ** (m / 12)``;
   the payback month is the first month whose cumulative net is >= 0.
+- break-even values (:func:`break_even`): the failure reduction, and the number
+  of projects a year, at which ROI over the horizon is exactly 0 (benefits equal
+  the investment), all other inputs unchanged. The yearly benefit is linear in
+  each, so both are solved exactly.
 
 :func:`evaluate` does this on numpy arrays so that the Monte Carlo simulation
 runs every draw at once; :class:`RoiModel` runs it once on :class:`RoiInputs`.
@@ -33,9 +37,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from mlops_kit._params import InstanceOf, Params
 from mlops_kit.roi.inputs import FIELDS, RoiInputs
+from mlops_kit.roi.results import RoiResult
 
-__all__ = ["RoiModel", "evaluate"]
+__all__ = ["RoiModel", "break_even", "evaluate"]
 
 
 def evaluate(params: Mapping[str, object], horizon_months: int) -> dict[str, np.ndarray]:
@@ -116,7 +122,68 @@ def evaluate(params: Mapping[str, object], horizon_months: int) -> dict[str, np.
     }
 
 
-class RoiModel:
+def break_even(inputs: RoiInputs) -> dict:
+    """The failure reduction and the projects a year at which MLOps pays back (ROI = 0).
+
+    Each is solved with every other input unchanged. ROI is over the horizon,
+    undiscounted, as :attr:`RoiResult.roi`. A value is ``None`` when no value in
+    the allowed range pays back, with the reason in ``*_note``.
+
+    Returns
+    -------
+    dict
+        ``failure_reduction``, ``failure_reduction_note``, ``projects_per_year``,
+        ``projects_per_year_note``.
+
+    Examples
+    --------
+    >>> be = break_even(RoiInputs())
+    >>> round(be["failure_reduction"], 4), round(be["projects_per_year"], 2)
+    (0.0081, 0.63)
+    >>> be = break_even(RoiInputs(projects_per_year=1, failure_reduction=0.05))
+    >>> round(be["failure_reduction"], 3), round(be["projects_per_year"], 2)
+    (0.154, 2.79)
+    """
+    i = inputs
+    active = int(np.sum(np.arange(1, i.horizon_months + 1) > i.ramp_up_months))
+    out = {
+        "failure_reduction": None,
+        "failure_reduction_note": "",
+        "projects_per_year": None,
+        "projects_per_year_note": "",
+    }
+    if active == 0:
+        note = "no benefit within the horizon: the ramp-up lasts the whole horizon"
+        out["failure_reduction_note"] = out["projects_per_year_note"] = note
+        return out
+    invest_month = i.tool_cost_monthly + i.staff_fte * i.staff_cost_per_fte / 12
+    invest_total = i.setup_cost + invest_month * i.horizon_months
+    needed = invest_total * 12 / active  # yearly benefit at which ROI = 0
+    k, r, c = i.projects_per_year, i.failure_rate, i.cost_per_failure
+    mv = i.time_to_production_months * i.time_to_production_cut * i.value_per_model_month
+    # benefit a year = k * ((1 - r) * mv + r * f * (c + mv)), linear in f and in k
+    slope = k * r * (c + mv)
+    base = k * (1 - r) * mv
+    if slope <= 0:
+        out["failure_reduction_note"] = "the failure reduction does not change the benefit"
+    else:
+        f = (needed - base) / slope
+        if f <= 0:
+            out["failure_reduction"] = 0.0
+            out["failure_reduction_note"] = "pays back from faster time to production alone"
+        elif f > 1:
+            out["failure_reduction_note"] = "no pay-back even if MLOps prevented every failure"
+        else:
+            out["failure_reduction"] = float(f)
+    per_project = r * i.failure_reduction * c + (1 - r * (1 - i.failure_reduction)) * mv
+    if per_project <= 0:
+        out["projects_per_year_note"] = "a project brings no benefit with these inputs"
+    else:
+        out["projects_per_year"] = float(needed / per_project)
+    return out
+
+
+class RoiModel(Params):
     """The cost-of-failure and ROI model over one set of inputs.
 
     Parameters
@@ -134,10 +201,14 @@ class RoiModel:
     True
     """
 
+    _parameter_constraints = {
+        "inputs": [None, InstanceOf(RoiInputs, Mapping, description="RoiInputs or a mapping")]
+    }
+
     def __init__(self, inputs: RoiInputs | Mapping | None = None):
         self.inputs = inputs
 
-    def run(self):
+    def run(self) -> RoiResult:
         """Compute every figure once and return a :class:`~mlops_kit.roi.results.RoiResult`.
 
         Raises
@@ -145,8 +216,7 @@ class RoiModel:
         InputError
             An input is not allowed (the message names it).
         """
-        from mlops_kit.roi.results import RoiResult
-
+        self._validate_params()
         inputs = _as_inputs(self.inputs)
         out = evaluate(inputs.to_dict(), inputs.horizon_months)
         scalars = {k: float(v[0]) for k, v in out.items() if not k.startswith("_")}
@@ -157,6 +227,7 @@ class RoiModel:
             payback_month=None if np.isnan(payback) else int(payback),
             breakdown=_breakdown(inputs, scalars),
             cashflow=cashflow,
+            break_even=break_even(inputs),
             **scalars,
         )
 

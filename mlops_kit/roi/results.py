@@ -7,6 +7,9 @@ Examples
 >>> r.to_dict()["metrics"]["cost_per_failure"]
 2600000.0
 >>> ax = r.plot()
+
+Money is kept rounded to cents (``to_dict``, ``to_frame`` and the JSON of
+``mlops-kit roi --json`` carry the same numbers); ratios are not rounded.
 """
 
 from __future__ import annotations
@@ -31,7 +34,30 @@ _METRICS = (
     "roi",
     "npv",
     "payback_month",
+    "break_even_failure_reduction",
+    "break_even_projects_per_year",
 )
+#: figures that are not money (kept unrounded)
+_NOT_MONEY = {
+    "failure_rate_with_mlops",
+    "roi",
+    "payback_month",
+    "break_even_failure_reduction",
+    "break_even_projects_per_year",
+}
+
+
+def cents(value):
+    """Round US dollars to cents (None and non-finite values unchanged).
+
+    Examples
+    --------
+    >>> cents(6959999.999999999), cents(None)
+    (6960000.0, None)
+    """
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return value
+    return round(float(value), 2) + 0.0
 
 
 def money(value: float) -> str:
@@ -70,6 +96,11 @@ class RoiResult(Result):
         Net present value over the horizon.
     payback_month : int or None
         First month whose cumulative net is >= 0 (None: not within the horizon).
+    break_even_failure_reduction, break_even_projects_per_year : float or None
+        The failure reduction, and the ML projects a year, at which ROI is 0 (MLOps
+        pays back), every other input unchanged; None when no allowed value pays
+        back (the reason is in ``break_even_notes``). See
+        :func:`~mlops_kit.roi.model.break_even`.
     breakdown : list of dict
         The yearly waterfall (step, amount, kind, running_total).
     cashflow : list of dict
@@ -77,21 +108,38 @@ class RoiResult(Result):
 
     Examples
     --------
-    >>> r = RoiResult._example()
+    >>> from mlops_kit.roi import RoiModel
+    >>> r = RoiModel().run()
     >>> r.payback_month
     7
+    >>> round(r.break_even_failure_reduction, 4)
+    0.0081
     """
 
     title = "Cost of failure and ROI"
 
-    def __init__(self, *, inputs, breakdown, cashflow, payback_month, **metrics):
+    def __init__(self, *, inputs, breakdown, cashflow, payback_month, break_even, **metrics):
         self.inputs = inputs
-        self.breakdown = list(breakdown)
-        self.cashflow = list(cashflow)
+        money_keys = ("amount", "running_total", "benefit", "cost", "net")
+        self.breakdown = [
+            {k: cents(v) if k in money_keys else v for k, v in row.items()} for row in breakdown
+        ]
+        self.cashflow = [
+            {k: cents(v) if k != "month" else v for k, v in row.items()} for row in cashflow
+        ]
         self.payback_month = payback_month
         for name in _METRICS:
-            if name != "payback_month":
-                setattr(self, name, float(metrics[name]))
+            if name in _NOT_MONEY:
+                continue
+            setattr(self, name, cents(float(metrics[name])))
+        self.failure_rate_with_mlops = float(metrics["failure_rate_with_mlops"])
+        self.roi = float(metrics["roi"])
+        self.break_even_failure_reduction = break_even["failure_reduction"]
+        self.break_even_projects_per_year = break_even["projects_per_year"]
+        self.break_even_notes = {
+            "failure_reduction": break_even["failure_reduction_note"],
+            "projects_per_year": break_even["projects_per_year_note"],
+        }
 
     def metrics(self) -> dict:
         """The headline figures as a dict (same keys as ``to_dict()['metrics']``)."""
@@ -101,6 +149,7 @@ class RoiResult(Result):
         return {
             "inputs": self.inputs.to_dict(),
             "metrics": self.metrics(),
+            "break_even_notes": dict(self.break_even_notes),
             "breakdown": [dict(row) for row in self.breakdown],
         }
 
@@ -117,7 +166,8 @@ class RoiResult(Result):
 
         Examples
         --------
-        >>> len(RoiResult._example().cashflow_frame())
+        >>> from mlops_kit.roi import RoiModel
+        >>> len(RoiModel().run().cashflow_frame())
         36
         """
         import pandas as pd
@@ -134,8 +184,31 @@ class RoiResult(Result):
         return (
             f"ROI {self.roi:.1f}x over {years:g} years, NPV {money(self.npv)}, {payback}; "
             f"expected loss {money(self.expected_loss_per_year)} a year, "
-            f"{money(self.loss_avoided_per_year)} avoided with MLOps"
+            f"{money(self.loss_avoided_per_year)} avoided with MLOps; {self.break_even_text()}"
         )
+
+    def break_even_text(self) -> str:
+        """The break-even values in words, beside the ROI.
+
+        Examples
+        --------
+        >>> from mlops_kit.roi import RoiModel
+        >>> RoiModel().run().break_even_text()
+        'pays back from a 0.8% cut in failures (assumed 25.0%) or 0.6 projects a year (assumed 10)'
+        """
+        f, k = self.break_even_failure_reduction, self.break_even_projects_per_year
+        notes = self.break_even_notes
+        cut = (
+            f"from a {f:.1%} cut in failures (assumed {self.inputs.failure_reduction:.1%})"
+            if f is not None
+            else f"at no failure reduction ({notes['failure_reduction']})"
+        )
+        projects = (
+            f"{k:,.1f} projects a year (assumed {self.inputs.projects_per_year:g})"
+            if k is not None
+            else f"at no number of projects ({notes['projects_per_year']})"
+        )
+        return f"pays back {cut} or {projects}"
 
     def plot(self, ax=None):
         """Draw the yearly cost breakdown as a waterfall and return the Axes."""
@@ -167,12 +240,6 @@ class RoiResult(Result):
         ax.set_ylabel("USD a year")
         ax.set_title(f"Cost of failure and MLOps (ROI {self.roi:.1f}x)")
         return ax
-
-    @classmethod
-    def _example(cls) -> RoiResult:
-        from mlops_kit.roi.model import RoiModel
-
-        return RoiModel().run()
 
 
 def _money_formatter():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError
 from mlops_kit.results import Result, get_ax
 from mlops_kit.roi.inputs import FIELDS, RoiInputs
@@ -77,8 +78,7 @@ def sensitivity(inputs: RoiInputs | None = None, spread: float = 0.2, metric: st
         inputs = RoiInputs.from_dict(inputs)
     if metric not in METRICS:
         raise InputError.invalid("metric", metric, "one of " + ", ".join(METRICS))
-    if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not 0 < spread < 1:
-        raise InputError.invalid("spread", spread, "a number in (0, 1), e.g. 0.2 for +-20%")
+    check_param("spread", spread, [Interval(float, 0, 1, closed="neither")], "E.g. 0.2 for +-20%.")
     base = getattr(RoiModel(inputs).run(), metric)
     rows = []
     for name, (_kind, label, _unit) in FIELDS.items():
@@ -122,7 +122,7 @@ class SensitivityResult(Result):
 
     Examples
     --------
-    >>> r = SensitivityResult._example()
+    >>> r = sensitivity(RoiInputs(), spread=0.2)
     >>> r.metric, r.spread
     ('npv', 0.2)
     """
@@ -197,7 +197,3 @@ class SensitivityResult(Result):
         ax.set_title(f"Sensitivity of {self.metric.upper()} to +-{self.spread:.0%} on each input")
         ax.legend(fontsize=8, loc="lower right")
         return ax
-
-    @classmethod
-    def _example(cls) -> SensitivityResult:
-        return sensitivity(RoiInputs(), spread=0.2)

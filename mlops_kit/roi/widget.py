@@ -44,10 +44,6 @@ SLIDERS: dict[str, tuple[float, float, float, str]] = {
 }
 
 
-def _widgets():
-    return import_ipywidgets("roi_widget")
-
-
 class RoiWidget:
     """Sliders for the main ROI inputs and a summary and chart that follow them.
 
@@ -87,7 +83,7 @@ class RoiWidget:
     def __init__(self, inputs: RoiInputs | None = None):
         from mlops_kit.roi.presets import list_presets
 
-        w = _widgets()
+        w = import_ipywidgets("roi_widget")
         self._base = inputs if inputs is not None else RoiInputs()
         self._hold = False
         self.error: str | None = None
@@ -205,6 +201,8 @@ def _summary_html(result) -> str:
         ("Faster time to production, value a year", money(result.time_value_per_year)),
         ("Investment a year", money(result.investment_per_year)),
         ("ROI over the horizon", f"{result.roi:.1f}x"),
+        ("Pays back (ROI = 0) from a failure cut of", _break_even(result, "failure_reduction")),
+        ("... or from ML projects a year", _break_even(result, "projects_per_year")),
         ("NPV over the horizon", money(result.npv)),
         ("Payback", payback),
     ]
@@ -213,6 +211,17 @@ def _summary_html(result) -> str:
         for k, v in rows
     )
     return f"<table>{body}</table>"
+
+
+def _break_even(result, name: str) -> str:
+    """A break-even value beside the assumed one, or why there is none."""
+    if name == "failure_reduction":
+        value, assumed = result.break_even_failure_reduction, result.inputs.failure_reduction
+        text = None if value is None else f"{value:.1%} (assumed {assumed:.1%})"
+    else:
+        value, assumed = result.break_even_projects_per_year, result.inputs.projects_per_year
+        text = None if value is None else f"{value:,.1f} (assumed {assumed:g})"
+    return text if text is not None else f"none: {result.break_even_notes[name]}"
 
 
 def _png(result) -> bytes:

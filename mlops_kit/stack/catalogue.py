@@ -3,7 +3,9 @@
 Each tool has its categories, licence, a cost model evaluated at a team size,
 the team-size range and complexity it fits, its cloud and a short note. Costs
 are approximate list prices or planning estimates (``as_of`` the catalogue's
-date), never exact quotes.
+date), never exact quotes. The file is validated with the kit's one schema
+mechanism (:mod:`mlops_kit._yaml`): every problem at once, each with the file
+and its key path (``tools[Feast].cost.kind``).
 
 Examples
 --------
@@ -18,11 +20,14 @@ True
 from __future__ import annotations
 
 import functools
-import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
 
-from mlops_kit.errors import ConfigError, InputError
+from pydantic import Field, StringConstraints, field_validator, model_validator
+
+from mlops_kit._yaml import ConfigModel, Problems, load_config, problem
+from mlops_kit.errors import InputError
 
 __all__ = [
     "CATALOGUE_FILE",
@@ -157,162 +162,169 @@ class Catalogue:
         return [t for t in self.tools if category in t.categories]
 
 
-class _Checker:
-    def __init__(self, path):
-        self.path = path
+# --- the file's schema (mlops_kit._yaml) ------------------------------------------------
 
-    def fail(self, where, msg):
-        return ConfigError(f"{self.path}: {where}: {msg}")
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_Complexity = Literal["low", "medium", "high"]
+_Category = Literal[CATEGORIES]
+_Amount = Annotated[float, Field(ge=0)]
 
-    def mapping(self, value, where, required=(), optional=()):
-        if not isinstance(value, dict):
-            raise self.fail(where, f"expected a mapping, got {type(value).__name__}")
-        missing = [k for k in required if k not in value]
-        if missing:
-            raise self.fail(where, f"missing keys {missing}")
-        extra = sorted(set(value) - set(required) - set(optional))
-        if extra:
-            raise self.fail(where, f"unknown keys {extra}")
+
+class _Cost(ConfigModel):
+    kind: Literal[COST_KINDS]
+    base_monthly: _Amount = 0.0
+    per_user_monthly: _Amount = 0.0
+    per_experiment: _Amount = 0.0
+    basis: Literal[_BASES] = "estimate"
+
+    @model_validator(mode="after")
+    def _estimate_only(self):
+        if self.kind in ("usage", "quote", "per_experiment") and self.basis != "estimate":
+            raise problem(f"a {self.kind} cost can only be an estimate (basis: estimate)")
+        return self
+
+
+class _Tool(ConfigModel):
+    name: _Text
+    versioning: Literal["git", "database"] | None = None
+    categories: list[_Category] = Field(min_length=1)
+    licence: _Text
+    open_source: bool
+    cloud: Literal[CLOUDS]
+    cost: _Cost
+    team_size: list[int] = Field(min_length=2, max_length=2)
+    complexity: dict[_Category, list[_Complexity]]
+    note: _Text
+
+    @field_validator("complexity", mode="before")
+    @classmethod
+    def _one_list_for_all(cls, value, info):
+        # one list applies to every category of the tool
+        if isinstance(value, list):
+            return {cat: value for cat in info.data.get("categories") or []}
         return value
 
-    def text(self, value, where):
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(where, f"expected a non-empty string, got {value!r}")
-        return value.strip()
+    @field_validator("complexity")
+    @classmethod
+    def _per_category(cls, value, info):
+        cats = info.data.get("categories")
+        if cats is not None and set(value) != set(cats):
+            raise problem(
+                f"got categories {sorted(value)}; allowed: exactly the tool's categories "
+                f"{cats} (or one list for all)"
+            )
+        if any(not v for v in value.values()):
+            raise problem("allowed: a non-empty list of low, medium, high")
+        return value
 
-    def number(self, value, where):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or value < 0:
-            raise self.fail(where, f"expected a number >= 0, got {value!r}")
-        return float(value)
-
-    def choices(self, value, where, allowed):
-        if not isinstance(value, list) or not value or any(v not in allowed for v in value):
-            raise self.fail(where, f"expected a non-empty list from {list(allowed)}, got {value!r}")
-        return tuple(value)
+    @field_validator("team_size")
+    @classmethod
+    def _range(cls, value):
+        if not 1 <= value[0] <= value[1]:
+            raise problem(f"got {value}; allowed: [min, max] integers with 1 <= min <= max")
+        return value
 
 
-def _parse_tool(c: _Checker, raw, i, epum) -> Tool:
-    keys = ("name", "categories", "licence", "open_source", "cloud", "cost")
-    raw = c.mapping(raw, f"tools[{i}]", (*keys, "team_size", "complexity", "note"), ("versioning",))
-    name = c.text(raw["name"], f"tools[{i}].name")
-    where = f"tools[{name}]"
-    cats = c.choices(raw["categories"], f"{where}.categories", CATEGORIES)
-    if not isinstance(raw["open_source"], bool):
-        raise c.fail(f"{where}.open_source", f"expected true or false, got {raw['open_source']!r}")
-    if raw["cloud"] not in CLOUDS:
-        raise c.fail(f"{where}.cloud", f"expected one of {list(CLOUDS)}, got {raw['cloud']!r}")
-    cost = c.mapping(
-        raw["cost"],
-        f"{where}.cost",
-        ("kind",),
-        ("base_monthly", "per_user_monthly", "per_experiment", "basis"),
-    )
-    if cost["kind"] not in COST_KINDS:
-        raise c.fail(
-            f"{where}.cost.kind", f"expected one of {list(COST_KINDS)}, got {cost['kind']!r}"
+class _CategoryRule(ConfigModel):
+    description: _Text
+    needed_from: _Complexity
+
+
+class _GitWhen(ConfigModel):
+    max_team_size: float = Field(ge=0)
+    complexity: list[_Complexity] = Field(min_length=1)
+
+
+class _Option(ConfigModel):
+    label: _Text
+    tools: list[_Text] = Field(min_length=1)
+    pros: list[_Text] = Field(min_length=1)
+    cons: list[_Text] = Field(min_length=1)
+
+
+class _Options(ConfigModel):
+    git: _Option
+    database: _Option
+
+
+class _Versioning(ConfigModel):
+    git_when: _GitWhen
+    options: _Options
+
+
+class _Assumptions(ConfigModel):
+    experiments_per_user_month: float = Field(ge=0)
+
+
+class _Categories(ConfigModel):
+    tracking: _CategoryRule
+    registry: _CategoryRule
+    orchestration: _CategoryRule
+    serving: _CategoryRule
+    monitoring: _CategoryRule
+    data_validation: _CategoryRule
+    feature_store: _CategoryRule
+    ci: _CategoryRule
+
+
+class _CatalogueFile(ConfigModel):
+    version: Literal[1]
+    as_of: _Text
+    currency: _Text
+    disclaimer: _Text
+    assumptions: _Assumptions
+    categories: _Categories
+    versioning: _Versioning
+    tools: list[_Tool] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _whole_catalogue(self):
+        problems = []
+        names = [t.name for t in self.tools]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            problems.append((("tools",), f"duplicate names {dupes}"))
+        empty = [c for c in CATEGORIES if not any(c in t.categories for t in self.tools)]
+        if empty:
+            problems.append((("tools",), f"no tool in categories {empty}"))
+        if problems:
+            raise Problems(problems)
+        return self
+
+
+def _build(raw: _CatalogueFile) -> Catalogue:
+    epum = float(raw.assumptions.experiments_per_user_month)
+    tools = []
+    for t in raw.tools:
+        comp = {cat: tuple(v) for cat, v in t.complexity.items()}
+        tools.append(
+            Tool(
+                name=t.name,
+                categories=tuple(t.categories),
+                licence=t.licence,
+                open_source=t.open_source,
+                cloud=t.cloud,
+                cost=CostModel(
+                    kind=t.cost.kind,
+                    base_monthly=float(t.cost.base_monthly),
+                    per_user_monthly=float(t.cost.per_user_monthly),
+                    per_experiment=float(t.cost.per_experiment),
+                    basis=t.cost.basis,
+                ),
+                team_size=(t.team_size[0], t.team_size[1]),
+                complexity=comp,
+                note=t.note,
+                experiments_per_user_month=epum,
+                versioning=t.versioning,
+            )
         )
-    basis = cost.get("basis", "estimate")
-    if basis not in _BASES:
-        raise c.fail(f"{where}.cost.basis", f"expected one of {list(_BASES)}, got {basis!r}")
-    if cost["kind"] in ("usage", "quote", "per_experiment") and basis != "estimate":
-        raise c.fail(f"{where}.cost.basis", f"a {cost['kind']} cost can only be an estimate")
-    amounts = {
-        k: c.number(cost.get(k, 0), f"{where}.cost.{k}")
-        for k in CostModel.__dataclass_fields__
-        if k not in ("kind", "basis")
-    }
-    team = raw["team_size"]
-    ok = (
-        isinstance(team, list)
-        and len(team) == 2
-        and all(isinstance(v, int) and not isinstance(v, bool) for v in team)
-    )
-    if not ok or not 1 <= team[0] <= team[1]:
-        raise c.fail(
-            f"{where}.team_size", f"expected [min, max] integers with 1 <= min <= max, got {team!r}"
-        )
-    comp = raw["complexity"]
-    if isinstance(comp, list):
-        comp = {cat: c.choices(comp, f"{where}.complexity", COMPLEXITIES) for cat in cats}
-    else:
-        comp = c.mapping(comp, f"{where}.complexity", cats)
-        comp = {
-            cat: c.choices(v, f"{where}.complexity.{cat}", COMPLEXITIES) for cat, v in comp.items()
-        }
-    versioning = raw.get("versioning")
-    if versioning not in (None, "git", "database"):
-        raise c.fail(f"{where}.versioning", f"expected 'git' or 'database', got {versioning!r}")
-    return Tool(
-        name=name,
-        categories=cats,
-        licence=c.text(raw["licence"], f"{where}.licence"),
-        open_source=raw["open_source"],
-        cloud=raw["cloud"],
-        cost=CostModel(kind=cost["kind"], basis=basis, **amounts),
-        team_size=(team[0], team[1]),
-        complexity=comp,
-        note=c.text(raw["note"], f"{where}.note"),
-        experiments_per_user_month=epum,
-        versioning=versioning,
-    )
-
-
-def _parse(data, path) -> Catalogue:
-    c = _Checker(path)
-    top = (
-        "version",
-        "as_of",
-        "currency",
-        "disclaimer",
-        "assumptions",
-        "categories",
-        "versioning",
-        "tools",
-    )
-    data = c.mapping(data, "top level", top)
-    if data["version"] != 1:
-        raise c.fail("version", f"expected 1, got {data['version']!r}")
-    assumptions = c.mapping(data["assumptions"], "assumptions", ("experiments_per_user_month",))
-    epum = c.number(
-        assumptions["experiments_per_user_month"], "assumptions.experiments_per_user_month"
-    )
-    cats = c.mapping(data["categories"], "categories", CATEGORIES)
-    for name, body in cats.items():
-        c.mapping(body, f"categories.{name}", ("description", "needed_from"))
-        c.text(body["description"], f"categories.{name}.description")
-        if body["needed_from"] not in COMPLEXITIES:
-            raise c.fail(f"categories.{name}.needed_from", f"expected one of {list(COMPLEXITIES)}")
-    ver = c.mapping(data["versioning"], "versioning", ("git_when", "options"))
-    rule = c.mapping(ver["git_when"], "versioning.git_when", ("max_team_size", "complexity"))
-    c.number(rule["max_team_size"], "versioning.git_when.max_team_size")
-    c.choices(rule["complexity"], "versioning.git_when.complexity", COMPLEXITIES)
-    options = c.mapping(ver["options"], "versioning.options", ("git", "database"))
-    for key, opt in options.items():
-        c.mapping(opt, f"versioning.options.{key}", ("label", "tools", "pros", "cons"))
-        for part in ("tools", "pros", "cons"):
-            items = opt[part]
-            if not isinstance(items, list) or not items:
-                raise c.fail(f"versioning.options.{key}.{part}", "expected a non-empty list")
-            for j, item in enumerate(items):
-                c.text(item, f"versioning.options.{key}.{part}[{j}]")
-    raw_tools = data["tools"]
-    if not isinstance(raw_tools, list) or not raw_tools:
-        raise c.fail("tools", "expected a non-empty list")
-    tools = tuple(_parse_tool(c, raw, i, epum) for i, raw in enumerate(raw_tools))
-    names = [t.name for t in tools]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise c.fail("tools", f"duplicate names {dupes}")
-    empty = [cat for cat in CATEGORIES if not any(cat in t.categories for t in tools)]
-    if empty:
-        raise c.fail("tools", f"no tool in categories {empty}")
     return Catalogue(
-        as_of=str(data["as_of"]),
-        currency=c.text(data["currency"], "currency"),
-        disclaimer=c.text(data["disclaimer"], "disclaimer"),
-        categories={k: dict(cats[k]) for k in CATEGORIES},
-        versioning=ver,
-        tools=tools,
+        as_of=raw.as_of,
+        currency=raw.currency,
+        disclaimer=raw.disclaimer,
+        categories={k: raw.categories.model_dump()[k] for k in CATEGORIES},
+        versioning=raw.versioning.model_dump(),
+        tools=tuple(tools),
     )
 
 
@@ -345,6 +357,4 @@ def _default() -> Catalogue:
 
 
 def _load(path: Path) -> Catalogue:
-    from mlops_kit._yaml import read_yaml
-
-    return _parse(read_yaml(path, "catalogue"), path)
+    return _build(load_config(path, _CatalogueFile, "catalogue"))

@@ -29,12 +29,11 @@ True
 from __future__ import annotations
 
 import math
-import numbers
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlops_kit.errors import InputError
+from mlops_kit._params import InstanceOf, Interval, Options, check_param
 from mlops_kit.stack.catalogue import CATEGORIES, CLOUDS, COMPLEXITIES, Tool, load_catalogue
+from mlops_kit.stack.results import StackRecommendation, versioning_choice
 
 __all__ = ["recommend"]
 
@@ -42,27 +41,28 @@ _CLOUD_CHOICES = tuple(c for c in CLOUDS if c != "any")
 _BEAM = 200
 
 
-def _check(team_size, monthly_budget, complexity, cloud, categories) -> list[str]:
-    if isinstance(team_size, bool) or not isinstance(team_size, numbers.Integral) or team_size < 1:
-        raise InputError.invalid("team_size", team_size, "an integer >= 1 (people on the ML team)")
-    if (
-        isinstance(monthly_budget, bool)
-        or not isinstance(monthly_budget, numbers.Real)
-        or not monthly_budget >= 0
-        or monthly_budget == float("inf")
-    ):
-        raise InputError.invalid("monthly_budget", monthly_budget, "an amount >= 0 (USD a month)")
-    if complexity not in COMPLEXITIES:
-        raise InputError.invalid("complexity", complexity, "one of " + ", ".join(COMPLEXITIES))
-    if cloud is not None and cloud not in _CLOUD_CHOICES:
-        raise InputError.invalid("cloud", cloud, "None or one of " + ", ".join(_CLOUD_CHOICES))
+#: the inputs of recommend(), declared once (mlops_kit._params)
+_CONSTRAINTS = {
+    "team_size": [Interval(int, 1, 1_000_000)],
+    "monthly_budget": [Interval(float, 0, 1e12)],
+    "complexity": [Options(*COMPLEXITIES)],
+    "prefer_open_source": ["boolean"],
+    "cloud": [None, Options(*_CLOUD_CHOICES)],
+    "categories": [
+        None,
+        InstanceOf(list, tuple, description="a list of category names"),
+    ],
+}
+
+
+def _check(**values) -> list[str]:
+    for name, value in values.items():
+        check_param(name, value, _CONSTRAINTS[name])
+    categories = values["categories"]
     if categories is None:
         return list(CATEGORIES)
-    if isinstance(categories, str) or not isinstance(categories, Sequence):
-        raise InputError.invalid("categories", categories, "a list of category names")
     for cat in categories:
-        if cat not in CATEGORIES:
-            raise InputError.invalid("category", cat, "one of " + ", ".join(CATEGORIES))
+        check_param("category", cat, [Options(*CATEGORIES)])
     return [c for c in CATEGORIES if c in categories]
 
 
@@ -95,7 +95,7 @@ def recommend(
     *,
     prefer_open_source: bool = False,
     cloud: str | None = None,
-    categories: Sequence[str] | None = None,
+    categories: list[str] | tuple[str, ...] | None = None,
     catalogue=None,
 ):
     """Recommend a tool stack: one pick per category, costed at the team size.
@@ -135,9 +135,14 @@ def recommend(
     >>> rec.within_budget, rec.versioning["choice"]
     (False, 'git')
     """
-    from mlops_kit.stack.results import StackRecommendation, versioning_choice
-
-    cats = _check(team_size, monthly_budget, complexity, cloud, categories)
+    cats = _check(
+        team_size=team_size,
+        monthly_budget=monthly_budget,
+        complexity=complexity,
+        prefer_open_source=prefer_open_source,
+        cloud=cloud,
+        categories=categories,
+    )
     cat = catalogue if catalogue is not None else load_catalogue()
     versioning = versioning_choice(cat, int(team_size), complexity)
     ctx = _Ctx(int(team_size), complexity, bool(prefer_open_source), cloud, versioning["choice"])

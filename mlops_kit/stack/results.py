@@ -135,7 +135,8 @@ class StackRecommendation(Result):
 
     Examples
     --------
-    >>> rec = StackRecommendation._example()
+    >>> from mlops_kit.stack import recommend
+    >>> rec = recommend(team_size=5, monthly_budget=1000)
     >>> rec.versioning["choice"] in ("git", "database")
     True
     """
@@ -260,12 +261,6 @@ class StackRecommendation(Result):
         )
         ax.set_title(title.replace("$", r"\$"), fontsize=10)  # no mathtext
         return ax
-
-    @classmethod
-    def _example(cls) -> StackRecommendation:
-        from mlops_kit.stack.recommend import recommend
-
-        return recommend(team_size=5, monthly_budget=1000, complexity="medium")
 
 
 def _empty_row(category: str, request: dict, needed: str) -> dict:

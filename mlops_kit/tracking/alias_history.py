@@ -242,7 +242,7 @@ def promote(
     check_alias(alias)
     check_version(version)
     reason, who = _check_reason(reason), _user(user)
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
     mv = require_version(client, name, version)
     from mlops_kit.governance.policy import check_promotion  # a stored policy may need approvals
@@ -278,7 +278,7 @@ def rollback(
     """
     check_alias(alias)
     reason, who = _check_reason(reason), _user(user)
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
     aliases = dict(rm.aliases or {})
     if alias not in aliases:
@@ -330,7 +330,7 @@ def rollback_target(
     from mlops_kit.tracking.registry import current
 
     now = current(name, alias, tracking_uri=tracking_uri).version
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     return now, _target(client, require_model(client, name), alias, now)[0]
 
 
@@ -348,7 +348,7 @@ def history(name: str, alias: str | None = None, *, tracking_uri: str | None = N
 
     if alias is not None:
         check_alias(alias)
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
     events = [e for e in parse_events(rm.tags) if alias is None or e["alias"] == alias]
     frame = pd.DataFrame(events, columns=COLUMNS)

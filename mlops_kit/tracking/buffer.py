@@ -5,15 +5,24 @@ fails at once, naming the key) and keeps it in memory with its step and a
 millisecond timestamp taken at log time. Values are written with
 ``MlflowClient.log_batch`` (at most 1,000 metrics a call, MLflow's limit):
 
-- when the buffer holds ``max_size`` values (in the logging thread);
+- when the buffer holds ``max_size`` values, **or** as many values as the
+  store can take in ``max_write_seconds`` (measured on this buffer's own
+  writes), whichever is fewer (in the logging thread, so a fast loop waits
+  for a slow store instead of piling up values it could never write in time);
 - every ``flush_interval`` seconds (a background daemon thread);
 - on :meth:`MetricBuffer.flush` / :meth:`MetricBuffer.close` (run end,
-  exception in a ``with`` block), at interpreter exit and on SIGTERM (see
-  :mod:`mlops_kit.tracking.exit_hooks`).
+  exception in a ``with`` block), on a Jupyter kernel's shutdown request, at
+  interpreter exit and on SIGTERM (see :mod:`mlops_kit.tracking.exit_hooks`).
 
-Nothing is dropped: a write that fails keeps its values in the buffer, in
-order, and raises :class:`~mlops_kit.errors.TrackingError` naming the cause;
-the next flush retries them.
+The write-time cap is what makes the exit paths safe: a closing kernel gets
+SIGTERM 2.5 s and SIGKILL 5 s after the shutdown request, so whatever is
+pending must be writable in well under that, whatever ``max_size`` says.
+
+Nothing is dropped: values leave the buffer only after the store confirmed
+them (one ``log_batch`` transaction per chunk); a write that fails keeps them,
+in order, and raises :class:`~mlops_kit.errors.TrackingError` naming the
+cause; the next flush retries them. A flush re-entered from a signal handler
+in the same thread returns at once and lets the outer flush finish.
 
 Values: any real number (``int``, ``float``, numpy scalars, ``Decimal``...).
 ``bool`` is rejected, as MLflow does (log ``int(flag)`` explicitly); strings
@@ -41,7 +50,9 @@ import threading
 import time
 import warnings
 
+from mlops_kit._params import Interval, Params
 from mlops_kit.errors import InputError, TrackingError
+from mlops_kit.tracking import exit_hooks
 
 __all__ = ["BATCH_LIMIT", "MetricBuffer", "check_key", "check_metric_value"]
 
@@ -127,8 +138,11 @@ def _check_step(label: str, step) -> int:
     raise InputError.invalid(label, step, "a 64-bit integer or None (auto-increment per key)")
 
 
-class MetricBuffer:
+class MetricBuffer(Params):
     """Thread-safe in-memory buffer of metric values for one MLflow run.
+
+    Unlike the kit's analyses, a buffer checks its options when created:
+    it is a live object that starts taking values at once.
 
     Parameters
     ----------
@@ -143,6 +157,12 @@ class MetricBuffer:
     flush_interval : float or None, default 2.0
         Seconds between background writes; ``None`` or ``0`` disables the
         background thread (values are then written when full or on flush).
+        This bounds what a SIGKILL can lose: the values of one interval.
+    max_write_seconds : float, default 1.0
+        Never hold more values than the store can take in about this many
+        seconds (the rate is measured on this buffer's writes; at least one
+        batch of 1,000 is always allowed), so a final flush at kernel shutdown
+        or SIGTERM finishes before the process is killed.
 
     Examples
     --------
@@ -155,18 +175,36 @@ class MetricBuffer:
     2
     """
 
-    def __init__(self, client, run_id: str, max_size: int = BATCH_LIMIT, flush_interval=2.0):
+    _parameter_constraints = {
+        "max_size": [Interval(int, 1, None)],
+        "flush_interval": [None, Interval(float, 0, None)],
+        "max_write_seconds": [Interval(float, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        client,
+        run_id: str,
+        max_size: int = BATCH_LIMIT,
+        flush_interval: float | None = 2.0,
+        max_write_seconds: float = 1.0,
+    ):
         self.client = client
         self.run_id = run_id
         self.max_size = max_size
         self.flush_interval = flush_interval
+        self.max_write_seconds = max_write_seconds
+        self._validate_params()
         self.last_error: BaseException | None = None
         self.written = 0
+        self.rate: float | None = None  # values per second measured on writes
+        self._limit = min(max_size, BATCH_LIMIT)
         self._pending: list[tuple[str, float, int, int]] = []
         self._next_step: dict[str, int] = {}
         self._valid_keys: set[str] = set()
         self._lock = threading.RLock()
         self._flush_lock = threading.RLock()
+        self._flushing = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -218,7 +256,9 @@ class MetricBuffer:
                 step = nxt
             self._next_step[key] = max(nxt, step + 1)
             self._pending.append((key, value, int(timestamp), step))
-            full = len(self._pending) >= self.max_size
+            full = len(self._pending) >= self._limit
+        if exit_hooks._SIGTERM_DEFERRED:  # a SIGTERM arrived while the lock was held
+            exit_hooks.run_deferred()
         if full:
             self.flush()
 
@@ -253,6 +293,17 @@ class MetricBuffer:
     def __len__(self) -> int:
         return len(self._pending)
 
+    @property
+    def limit(self) -> int:
+        """The number of pending values that triggers a write now (``max_size`` or less).
+
+        Examples
+        --------
+        >>> MetricBuffer(None, "r", max_size=10, flush_interval=None).limit
+        10
+        """
+        return self._limit
+
     # -- writing ---------------------------------------------------------------
     def _write(self, chunk) -> None:
         from mlflow.entities import Metric
@@ -260,8 +311,18 @@ class MetricBuffer:
         metrics = [Metric(k, v, t, s) for k, v, t, s in chunk]
         self.client.log_batch(self.run_id, metrics=metrics, synchronous=True)
 
+    def _measured(self, n: int, seconds: float) -> None:
+        if n < 100 or seconds <= 0:
+            return
+        sample = n / seconds
+        self.rate = sample if self.rate is None else 0.5 * self.rate + 0.5 * sample
+        by_time = max(BATCH_LIMIT, int(self.rate * self.max_write_seconds))
+        self._limit = min(self.max_size, by_time)
+
     def flush(self) -> int:
-        """Write every buffered value now and return how many were written.
+        """Write every value buffered when called; return how many were written.
+
+        Values leave the buffer only once the store has confirmed them.
 
         Raises
         ------
@@ -275,25 +336,35 @@ class MetricBuffer:
         0
         """
         written = 0
-        with self._flush_lock:
-            with self._lock:
-                batch, self._pending = self._pending, []
+        with exit_hooks.busy(), self._flush_lock:
+            if self._flushing:  # re-entered in this thread (a signal handler): outer one writes
+                return 0
+            self._flushing = True
             try:
-                for start in range(0, len(batch), BATCH_LIMIT):
-                    chunk = batch[start : start + BATCH_LIMIT]
-                    self._write(chunk)
-                    written += len(chunk)
-                    self.written += len(chunk)
-            except Exception as exc:
                 with self._lock:
-                    self._pending[:0] = batch[written:]
-                    kept = len(self._pending)
+                    target = len(self._pending)
+                while written < target:
+                    with self._lock:
+                        chunk = self._pending[: min(BATCH_LIMIT, target - written)]
+                    if not chunk:
+                        break
+                    t0 = time.perf_counter()
+                    self._write(chunk)
+                    elapsed = time.perf_counter() - t0
+                    with self._lock:
+                        del self._pending[: len(chunk)]
+                        written += len(chunk)
+                        self.written += len(chunk)
+                    self._measured(len(chunk), elapsed)
+            except Exception as exc:
                 self.last_error = exc
                 raise TrackingError(
                     f"Could not write metrics of run {self.run_id} to the tracking store: "
-                    f"{type(exc).__name__}: {exc}. {kept} value(s) are kept in the buffer; "
-                    "fix the store and call flush() again."
+                    f"{type(exc).__name__}: {exc}. {len(self._pending)} value(s) are kept in the "
+                    "buffer; fix the store and call flush() again."
                 ) from exc
+            finally:
+                self._flushing = False
             self.last_error = None
             self._warned = False
         return written

@@ -2,20 +2,23 @@
 
 Examples
 --------
->>> cmp = RunComparison._example()
+>>> records = [
+...     {"run_id": "a1", "run_name": "lr", "status": "FINISHED", "accuracy": 0.84, "rmse": 0.41},
+...     {"run_id": "b2", "run_name": "rf", "status": "FINISHED", "accuracy": 0.91, "rmse": 0.3},
+... ]
+>>> cmp = RunComparison("example", records, ["accuracy", "rmse"], [])
 >>> for part in cmp.summary().split("; "):
 ...     print(part)
-3 runs of experiment 'example'
+2 runs of experiment 'example'
 best accuracy 0.91 (run 'rf')
 best rmse 0.3 (run 'rf', lower is better)
->>> cmp.to_frame().columns.tolist()
-['run_id', 'run_name', 'status', 'start_time', 'max_depth', 'accuracy', 'rmse']
 """
 
 from __future__ import annotations
 
 import contextlib
 
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError
 from mlops_kit.metrics import lower_is_better
 from mlops_kit.results import Result, get_ax, jsonable
@@ -43,8 +46,9 @@ class RunComparison(Result):
 
     Examples
     --------
-    >>> RunComparison._example().to_frame().shape
-    (3, 7)
+    >>> records = [{"run_id": "a1", "run_name": "lr", "status": "FINISHED", "accuracy": 0.8}]
+    >>> RunComparison("demo", records, ["accuracy"], []).to_frame().shape
+    (1, 5)
     """
 
     title = "Run comparison"
@@ -60,7 +64,7 @@ class RunComparison(Result):
         import pandas as pd
 
         frame = pd.DataFrame.from_records(self.records, columns=_BASE + self.params + self.metrics)
-        frame["start_time"] = pd.to_datetime(frame["start_time"], utc=True)
+        frame["start_time"] = pd.to_datetime(frame["start_time"], utc=True, format="ISO8601")
         for col in self.metrics:
             frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
         for col in self.params:
@@ -81,7 +85,9 @@ class RunComparison(Result):
 
         Examples
         --------
-        >>> RunComparison._example().best("rmse")
+        >>> records = [{"run_id": "a1", "run_name": "lr", "rmse": 0.4},
+        ...            {"run_id": "b2", "run_name": "rf", "rmse": 0.3}]
+        >>> RunComparison("demo", records, ["rmse"], []).best("rmse")
         (0.3, 'rf')
         """
         if metric not in self.metrics:
@@ -139,21 +145,6 @@ class RunComparison(Result):
         ax.set_ylabel("value")
         ax.legend(fontsize="small")
         return ax
-
-    @classmethod
-    def _example(cls) -> RunComparison:
-        records = [
-            {"run_id": "a1b2c3d4e5", "run_name": "lr", "status": "FINISHED",
-             "start_time": "2026-01-01T10:00:00+00:00", "max_depth": None,
-             "accuracy": 0.84, "rmse": 0.41},
-            {"run_id": "b2c3d4e5f6", "run_name": "rf", "status": "FINISHED",
-             "start_time": "2026-01-01T10:05:00+00:00", "max_depth": "6",
-             "accuracy": 0.91, "rmse": 0.3},
-            {"run_id": "c3d4e5f6a7", "run_name": "<b>gbm</b>", "status": "FAILED",
-             "start_time": "2026-01-01T10:09:00+00:00", "max_depth": "3",
-             "accuracy": 0.88, "rmse": None},
-        ]  # fmt: skip
-        return cls("example", records, ["accuracy", "rmse"], ["max_depth"])
 
 
 def _find_experiment(client, experiment):
@@ -217,13 +208,12 @@ def compare_runs(
     >>> cmp = compare_runs("iris", ["accuracy"])  # doctest: +SKIP
     >>> cmp.plot()  # doctest: +SKIP
     """
-    if isinstance(max_runs, bool) or not isinstance(max_runs, int) or max_runs < 1:
-        raise InputError.invalid("max_runs", max_runs, "an integer >= 1")
+    check_param("max_runs", max_runs, [Interval(int, 1, None)])
     if order_by is not None:
         order_by = [order_by] if isinstance(order_by, str) else list(order_by)
         if not all(isinstance(o, str) for o in order_by):
             raise InputError.invalid("order_by", order_by, "a list of MLflow order clauses")
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     exp = _find_experiment(client, experiment)
     try:
         runs = client.search_runs(

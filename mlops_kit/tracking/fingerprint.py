@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from mlops_kit._params import check_param
 from mlops_kit.errors import InputError
 
 __all__ = ["DIGEST_LENGTH", "fingerprint", "mlflow_digest"]
@@ -108,8 +109,7 @@ def fingerprint(data, index: bool = False) -> str:
         data = data.to_frame(name=data.name if data.name is not None else 0)
     if not isinstance(data, pd.DataFrame):
         raise InputError.invalid("data", type(data).__name__, _ALLOWED)
-    if not isinstance(index, bool):
-        raise InputError.invalid("index", index, "True or False")
+    check_param("index", index, ["boolean"])
 
     h = hashlib.sha256()
     header = {

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import warnings
 
+from mlops_kit._params import InstanceOf, check_param
 from mlops_kit.errors import InputError, TrackingError
+from mlops_kit.tracking import exit_hooks
 from mlops_kit.tracking.buffer import BATCH_LIMIT, MetricBuffer
 from mlops_kit.tracking.environment import TAG_PREFIX, environment_tags
 from mlops_kit.tracking.inputs import apply_seed, check_options, prepare_datasets
@@ -54,12 +56,6 @@ SEED_TAG = f"{TAG_PREFIX}seed"
 _CURRENT: Run | None = None
 
 
-def _forget(run: Run) -> None:
-    global _CURRENT
-    if _CURRENT is run:
-        _CURRENT = None
-
-
 def current_run() -> Run | None:
     """Return the kit run started by :func:`start_run` and not yet ended, or None.
 
@@ -68,7 +64,7 @@ def current_run() -> Run | None:
     >>> current_run() is None
     True
     """
-    return _CURRENT
+    return None if _CURRENT is None or _CURRENT.ended else _CURRENT
 
 
 def _require_run() -> Run:
@@ -120,6 +116,7 @@ def start_run(
     repo_path=None,
     flush_interval: float | None = 2.0,
     buffer_size: int = BATCH_LIMIT,
+    max_write_seconds: float = 1.0,
 ) -> Run:
     """Start a run in the kit's store and return its handle (also a context manager).
 
@@ -158,6 +155,11 @@ def start_run(
         Seconds between background writes of buffered metrics (None or 0: off).
     buffer_size : int, default 1000
         Buffered values that trigger a write.
+    max_write_seconds : float, default 1.0
+        Never buffer more than the store can take in about this many seconds
+        (measured), so the final flush at kernel shutdown or SIGTERM fits in
+        the time the process is given (see
+        :class:`~mlops_kit.tracking.buffer.MetricBuffer`).
 
     Returns
     -------
@@ -189,9 +191,8 @@ def start_run(
 
     params = to_params(params)
     user_tags = to_tags(tags)
-    check_options(seed, flush_interval, buffer_size)
-    if run_name is not None and not isinstance(run_name, str):
-        raise InputError.invalid("run_name", run_name, "a string or None")
+    check_options(seed, flush_interval, buffer_size, max_write_seconds)
+    check_param("run_name", run_name, [None, InstanceOf(str, description="a string")])
     if seed is not None:
         if params.get("seed", str(seed)) != str(seed):
             raise InputError.invalid(
@@ -215,7 +216,13 @@ def start_run(
     use_store(uri)
     active = mlflow.start_run(experiment_id=experiment_id, run_name=run_name, tags=all_tags)
     run_id = active.info.run_id
-    buffer = MetricBuffer(client, run_id, max_size=buffer_size, flush_interval=flush_interval)
+    buffer = MetricBuffer(
+        client,
+        run_id,
+        max_size=buffer_size,
+        flush_interval=flush_interval,
+        max_write_seconds=max_write_seconds,
+    )
     run = Run(run_id, experiment_id, uri, client, buffer, name=active.info.run_name)
     try:
         if params:
@@ -237,8 +244,6 @@ def start_run(
         apply_seed(seed)
     global _CURRENT
     _CURRENT = run
-    from mlops_kit.tracking import exit_hooks
-
     exit_hooks.register(run)
     buffer.start()
     return run
@@ -356,6 +361,5 @@ def end_run(status: str = "FINISHED") -> str | None:
     >>> end_run()
     'FINISHED'
     """
-    if _CURRENT is None:
-        return None
-    return _CURRENT.end(status)
+    run = current_run()
+    return None if run is None else run.end(status)

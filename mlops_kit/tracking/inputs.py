@@ -12,13 +12,13 @@ Examples
 
 from __future__ import annotations
 
-import numbers
 import random
 import warnings
 from typing import NamedTuple
 
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError
-from mlops_kit.tracking.buffer import check_key
+from mlops_kit.tracking.buffer import MetricBuffer, check_key
 from mlops_kit.tracking.fingerprint import fingerprint, mlflow_digest
 
 __all__ = ["PreparedDataset", "apply_seed", "check_options", "prepare_datasets"]
@@ -85,29 +85,25 @@ def prepare_datasets(dataset) -> list[PreparedDataset]:
     return out
 
 
-def check_options(seed=None, flush_interval=2.0, buffer_size=1000) -> None:
-    """Raise InputError naming the first invalid option.
+def check_options(seed=None, flush_interval=2.0, buffer_size=1000, max_write_seconds=1.0) -> None:
+    """Raise InputError naming the first invalid option of ``start_run``.
+
+    The buffer options use the constraints declared once on
+    :class:`~mlops_kit.tracking.buffer.MetricBuffer`.
 
     Examples
     --------
     >>> check_options(seed=0, flush_interval=None, buffer_size=10)
-    >>> check_options(seed=-1)
+    >>> check_options(seed=-1)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    mlops_kit.errors.InputError: Invalid seed: got -1; allowed: an integer in [0, 2**32) or None.
+    mlops_kit.errors.InputError: Invalid seed: got -1; allowed: an integer in [0, ...) or None.
     """
-    if seed is not None and (
-        not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or not 0 <= seed < 2**32
-    ):
-        raise InputError.invalid("seed", seed, "an integer in [0, 2**32) or None")
-    if flush_interval is not None and (
-        not isinstance(flush_interval, numbers.Real)
-        or isinstance(flush_interval, bool)
-        or flush_interval < 0
-    ):
-        raise InputError.invalid("flush_interval", flush_interval, "seconds >= 0, or None")
-    if not isinstance(buffer_size, int) or isinstance(buffer_size, bool) or buffer_size < 1:
-        raise InputError.invalid("buffer_size", buffer_size, "an integer >= 1")
+    check_param("seed", seed, [None, Interval(int, 0, 2**32, closed="left")])
+    declared = MetricBuffer._parameter_constraints
+    check_param("flush_interval", flush_interval, declared["flush_interval"])
+    check_param("buffer_size", buffer_size, declared["max_size"])
+    check_param("max_write_seconds", max_write_seconds, declared["max_write_seconds"])
 
 
 def apply_seed(seed: int) -> None:

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from mlops_kit._params import InstanceOf, check_param
 from mlops_kit.errors import AliasNotFoundError, InputError, ModelNotFoundError, RegistryError
 from mlops_kit.tracking._model_log import fluent_store, log_sklearn
 from mlops_kit.tracking.store import get_client, resolve_tracking_uri
@@ -198,7 +199,7 @@ def current(name: str, alias: str = "champion", *, tracking_uri: str | None = No
     3
     """
     check_alias(alias)
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
     aliases = dict(rm.aliases or {})
     if alias not in aliases:
@@ -223,7 +224,7 @@ def versions(name: str, *, tracking_uri: str | None = None):
     """
     import pandas as pd
 
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
     by_version: dict[str, list[str]] = {}
     for alias, v in (rm.aliases or {}).items():
@@ -260,7 +261,7 @@ def list_models(*, tracking_uri: str | None = None):
     """
     import pandas as pd
 
-    client = get_client(tracking_uri)
+    client = get_client(tracking_uri, create=False)
     models, token = [], None
     while True:
         page = client.search_registered_models(max_results=1000, page_token=token)
@@ -342,10 +343,8 @@ def register(
     import mlflow
 
     check_name(name)
-    if tags is not None and not isinstance(tags, dict):
-        raise InputError.invalid("tags", tags, "a dict of tag names to values, or None")
-    if description is not None and not isinstance(description, str):
-        raise InputError.invalid("description", description, "a string or None")
+    check_param("tags", tags, [None, InstanceOf(dict, description="a dict of tag names to values")])
+    check_param("description", description, [None, InstanceOf(str, description="a string")])
     uri = resolve_tracking_uri(tracking_uri)
     client = get_client(uri)
     version_tags = {str(k): str(v) for k, v in (tags or {}).items()}

@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+import threading
 import warnings
 
 from mlops_kit.errors import InputError, TrackingError
@@ -120,6 +121,8 @@ class Run:
         self.buffer = buffer
         self.name = name
         self.status = "RUNNING"
+        self._end_lock = threading.RLock()
+        self._ending = False
 
     def __repr__(self) -> str:
         return f"Run(name={self.name!r}, run_id={self.run_id!r}, status={self.status!r})"
@@ -219,8 +222,10 @@ class Run:
     def end(self, status: str = "FINISHED") -> str:
         """Write buffered metrics, then end the run with ``status``; return the status.
 
-        Ending twice is a no-op. If the final write fails the run is still
-        ended (as ``FAILED``) and :class:`~mlops_kit.errors.TrackingError` is
+        Ending twice is a no-op, and so is an end re-entered while this one
+        runs (a signal handler in the same thread, or another thread, which
+        waits for this one). If the final write fails the run is still ended
+        (as ``FAILED``) and :class:`~mlops_kit.errors.TrackingError` is
         raised; the values stay in ``run.buffer`` and ``run.flush()`` retries.
 
         Examples
@@ -233,24 +238,29 @@ class Run:
         allowed = ("FINISHED", "FAILED", "KILLED")
         if status not in allowed:
             raise InputError.invalid("status", status, " or ".join(allowed))
-        if self.ended:
-            return self.status
+        with exit_hooks.busy(), self._end_lock:
+            if self.ended or self._ending:  # ended, or re-entered by a signal handler
+                return self.status
+            self._ending = True
+            try:
+                return self._end(status)
+            finally:
+                self._ending = False
+
+    def _end(self, status: str) -> str:
         error = None
         try:
             self.buffer.close()
         except TrackingError as exc:
             error = exc
             status = "FAILED"
-        self.status = status
-        exit_hooks.unregister(self)
-        from mlops_kit.tracking import fluent
-
-        fluent._forget(self)
         try:
             self._terminate(status)
         except Exception as exc:
             if error is None:
-                raise _store_error(f"Ending run {self.run_id}", exc) from exc
+                error = _store_error(f"Ending run {self.run_id}", exc)
+        self.status = status
+        exit_hooks.unregister(self)
         if error is not None:
             raise error
         return status

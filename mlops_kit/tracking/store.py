@@ -7,6 +7,15 @@ beside it. Setting ``MLFLOW_TRACKING_URI`` (a tracking server backed by
 PostgreSQL, for a team) overrides the default. MLflow's file store is
 deprecated upstream and is never used by default.
 
+Looking something up (``get_client(uri, create=False)``: the registry's
+``current``, ``versions``, ``history``, the maturity scan) never creates a
+store: a local store that does not exist raises
+:class:`~mlops_kit.errors.StoreUnreachableError` saying so, instead of
+answering from a new empty store. A tracking server that cannot be reached
+fails within seconds: the kit sets MLflow's HTTP settings
+(:data:`HTTP_DEFAULTS`) unless the user set them, instead of MLflow's own
+defaults (7 retries, 120 s timeout, about four minutes of retrying).
+
 Examples
 --------
 >>> resolve_tracking_uri("sqlite:////data/team/mlruns.db")
@@ -20,20 +29,40 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from mlops_kit.errors import InputError, StoreUnreachableError
+from mlops_kit._params import Predicate, check_param
+from mlops_kit.errors import StoreUnreachableError
 
 __all__ = [
     "ARTIFACTS_DIR",
     "DB_NAME",
+    "HTTP_DEFAULTS",
+    "apply_http_defaults",
     "artifact_root",
     "ensure_experiment",
     "get_client",
     "resolve_tracking_uri",
+    "store_exists",
     "use_store",
 ]
 
+_NONEMPTY_URI = Predicate(
+    lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty MLflow tracking URI string"
+)
+_NONEMPTY_NAME = Predicate(
+    lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty experiment name"
+)
+
 DB_NAME = "mlruns.db"
 ARTIFACTS_DIR = "mlartifacts"
+
+#: The kit's defaults for MLflow's HTTP settings (a user's own environment values win).
+#: Two retries with backoff 0.5 s and a 10 s timeout per request: a closed port fails in
+#: about two seconds, a server that accepts but never answers in about half a minute.
+HTTP_DEFAULTS = {
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "0.5",
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "10",
+}
 
 
 def _home(home=None) -> Path:
@@ -60,11 +89,7 @@ def resolve_tracking_uri(tracking_uri: str | None = None, home=None) -> str:
     'sqlite:////tmp/x/mlruns.db'
     """
     if tracking_uri is not None:
-        if not isinstance(tracking_uri, str) or not tracking_uri.strip():
-            raise InputError.invalid(
-                "tracking_uri", tracking_uri, "a non-empty MLflow tracking URI string"
-            )
-        return tracking_uri
+        return check_param("tracking_uri", tracking_uri, [_NONEMPTY_URI])
     env = os.environ.get("MLFLOW_TRACKING_URI")
     if env:
         return env
@@ -119,12 +144,79 @@ def _prepare_sqlite(tracking_uri: str) -> None:
         ) from exc
 
 
-def get_client(tracking_uri: str | None = None):
+def apply_http_defaults() -> dict[str, str]:
+    """Set MLflow's HTTP retry and timeout settings to the kit's defaults where unset.
+
+    A value the user put in the environment is never overridden. Returns the
+    settings in force.
+
+    Examples
+    --------
+    >>> apply_http_defaults()["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] == os.environ[
+    ...     "MLFLOW_HTTP_REQUEST_MAX_RETRIES"
+    ... ]
+    True
+    """
+    return {name: os.environ.setdefault(name, value) for name, value in HTTP_DEFAULTS.items()}
+
+
+def _local_path(tracking_uri: str) -> Path | None:
+    """The file or folder of a local store (SQLite file, file store), else None."""
+    if tracking_uri.startswith("sqlite:///"):
+        return Path(tracking_uri[len("sqlite:///") :])
+    if tracking_uri.startswith("file:"):
+        from urllib.parse import unquote, urlparse
+
+        return Path(unquote(urlparse(tracking_uri).path))
+    if "://" not in tracking_uri and ":" not in tracking_uri.split("/")[0]:
+        return Path(tracking_uri)  # a plain path: MLflow would make a file store there
+    return None
+
+
+def store_exists(tracking_uri: str) -> bool | None:
+    """Say whether a local store exists (True/False); None for a server or database URI.
+
+    A SQLite store exists when its file exists and is not empty.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> store_exists(f"sqlite:///{tempfile.mkdtemp()}/mlrun.db")
+    False
+    >>> store_exists("http://127.0.0.1:5000") is None
+    True
+    """
+    path = _local_path(tracking_uri)
+    if path is None:
+        return None
+    if tracking_uri.startswith("sqlite:///"):
+        return path.is_file() and path.stat().st_size > 0
+    return path.exists()
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def get_client(tracking_uri: str | None = None, *, create: bool = True):
     """Return an ``mlflow.MlflowClient`` for the resolved store.
 
-    Tracking and registry use the same URI. Raises
-    :class:`~mlops_kit.errors.StoreUnreachableError` when the store cannot be
-    opened.
+    Tracking and registry use the same URI.
+
+    Parameters
+    ----------
+    tracking_uri : str, optional
+        The store; default :func:`resolve_tracking_uri`.
+    create : bool, default True
+        Create a local SQLite store that does not exist yet. Lookups pass
+        ``False``: a missing store is then an error, never a new empty one.
+
+    Raises
+    ------
+    StoreUnreachableError
+        The store does not exist (``create=False``), or cannot be opened or
+        reached (within seconds for a server, see :data:`HTTP_DEFAULTS`).
 
     Examples
     --------
@@ -132,18 +224,33 @@ def get_client(tracking_uri: str | None = None):
     >>> client = get_client(f"sqlite:///{tempfile.mkdtemp()}/mlruns.db")
     >>> client.search_experiments()[0].name
     'Default'
+    >>> get_client(f"sqlite:///{tempfile.mkdtemp()}/mlrun.db", create=False)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mlops_kit.errors.StoreUnreachableError: Tracking store 'sqlite:///...' does not exist ...
     """
+    check_param("create", create, ["boolean"])
     uri = resolve_tracking_uri(tracking_uri)
+    if not create and store_exists(uri) is False:
+        raise StoreUnreachableError(
+            f"Tracking store {uri!r} does not exist (no {str(_local_path(uri))!r}); nothing was "
+            "created. Check the path, MLFLOW_TRACKING_URI or MLOPS_KIT_HOME."
+        )
     _prepare_sqlite(uri)
+    settings = apply_http_defaults()
     import mlflow
 
     try:
         client = mlflow.MlflowClient(tracking_uri=uri, registry_uri=uri)
         client.search_experiments(max_results=1)
     except Exception as exc:  # any failure to reach the store
+        http = ""
+        if uri.startswith(("http://", "https://")):
+            http = " (" + ", ".join(f"{k}={v}" for k, v in settings.items()) + ")"
         raise StoreUnreachableError(
-            f"Cannot reach the MLflow tracking store {uri!r}: {type(exc).__name__}: {exc}. "
-            "Check MLFLOW_TRACKING_URI (or the tracking_uri argument) and that the server is up."
+            f"Cannot reach the MLflow tracking store {uri!r}{http}: {type(exc).__name__}: "
+            f"{_one_line(exc)}. Check MLFLOW_TRACKING_URI (or the tracking_uri argument) "
+            "and that the server is up."
         ) from exc
     return client
 
@@ -161,8 +268,7 @@ def ensure_experiment(name: str, tracking_uri: str | None = None) -> str:
     >>> ensure_experiment("demo", uri) == ensure_experiment("demo", uri)
     True
     """
-    if not isinstance(name, str) or not name.strip():
-        raise InputError.invalid("experiment", name, "a non-empty experiment name")
+    check_param("experiment", name, [_NONEMPTY_NAME])
     uri = resolve_tracking_uri(tracking_uri)
     client = get_client(uri)
     exp = client.get_experiment_by_name(name)
@@ -187,6 +293,7 @@ def use_store(tracking_uri: str | None = None, home=None) -> str:
     """
     uri = resolve_tracking_uri(tracking_uri, home=home)
     _prepare_sqlite(uri)
+    apply_http_defaults()
     import mlflow
 
     mlflow.set_tracking_uri(uri)

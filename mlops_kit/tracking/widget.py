@@ -24,12 +24,17 @@ True
 
 from __future__ import annotations
 
-import html
-import re
-
-from mlops_kit.errors import DependencyError, InputError
+from mlops_kit._figures import import_ipywidgets
+from mlops_kit._params import Interval, check_param
+from mlops_kit.errors import InputError
 from mlops_kit.tracking.compare import _BASE, RunComparison, compare_runs
 from mlops_kit.tracking.store import get_client, resolve_tracking_uri
+from mlops_kit.tracking.widget_html import (
+    MAX_ROWS,
+    describe_error,
+    frame_html,
+    message_html,
+)
 
 __all__ = [
     "ExperimentBrowser",
@@ -44,72 +49,10 @@ __all__ = [
     "runs_table_html",
 ]
 
-MAX_ROWS = 20
-_COLORS = {"info": "#555", "success": "#176317", "error": "#b00020"}
 EMPTY_STORE = (
     "No experiments with runs in this store yet. Log a run (mlflow.start_run() or "
     "mlops_kit.tracking.start_run()) and press Refresh."
 )
-
-
-def _widgets():
-    try:
-        import ipywidgets
-    except ImportError as exc:  # pragma: no cover - ipywidgets is a dependency
-        raise DependencyError(
-            "experiment_browser needs ipywidgets: pip install ipywidgets"
-        ) from exc
-    return ipywidgets
-
-
-def message_html(text: str, kind: str = "info") -> str:
-    """Return ``text`` HTML-escaped in a paragraph coloured by ``kind``.
-
-    Examples
-    --------
-    >>> message_html("<b>x</b> failed", "error")
-    '<p class="mlops-kit-error" style="color:#b00020">&lt;b&gt;x&lt;/b&gt; failed</p>'
-    """
-    if kind not in _COLORS:
-        raise InputError.invalid("kind", kind, f"one of {sorted(_COLORS)}")
-    return f'<p class="mlops-kit-{kind}" style="color:{_COLORS[kind]}">{html.escape(text)}</p>'
-
-
-def frame_html(frame, max_rows: int = MAX_ROWS, what: str = "rows") -> str:
-    """Return a compact, escaped HTML table of the first ``max_rows`` rows of ``frame``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> page = frame_html(pd.DataFrame({"name": ["<i>a</i>"], "x": [0.123456]}))
-    >>> "<td>&lt;i&gt;a&lt;/i&gt;</td><td>0.1235</td>" in page
-    True
-    """
-    shown = frame.head(max_rows).copy()
-    for col in shown.columns:  # None / <NA> in non-float columns show as empty cells
-        if shown[col].dtype.kind != "f":
-            shown[col] = shown[col].astype(object).where(shown[col].notna(), "")
-    table = shown.to_html(
-        escape=True, border=0, index=False, na_rep="", float_format=lambda x: f"{x:.4g}"
-    )
-    table = re.sub(r">\s+<", "><", table).strip()
-    if len(frame) > max_rows:
-        table += f"<p><em>{len(frame) - max_rows} more {what} not shown</em></p>"
-    # JupyterLab styles tables (padding, stripes) inside this class; elsewhere it is inert
-    return f"<div class='jp-RenderedHTMLCommon'>{table}</div>"
-
-
-def describe_error(exc: Exception) -> str:
-    """Return the message of an mlops-kit error, or ``Type: message`` of any other.
-
-    Examples
-    --------
-    >>> describe_error(InputError("bad")), describe_error(OSError("disk"))
-    ('bad', 'OSError: disk')
-    """
-    from mlops_kit.errors import MlopsKitError
-
-    return str(exc) if isinstance(exc, MlopsKitError) else f"{type(exc).__name__}: {exc}"
 
 
 def experiment_names(tracking_uri: str | None = None) -> list[str]:
@@ -157,7 +100,11 @@ def narrow(comparison: RunComparison, metrics) -> RunComparison:
 
     Examples
     --------
-    >>> narrow(RunComparison._example(), ["rmse"]).to_frame().columns.tolist()[-2:]
+    >>> records = [{"run_id": "a1b2c3d4", "run_name": "<b>gbm</b>", "status": "FINISHED",
+    ...             "start_time": "2026-01-01T10:00:00+00:00", "max_depth": "3",
+    ...             "accuracy": 0.88, "rmse": 0.3}]
+    >>> cmp = RunComparison("demo", records, ["accuracy", "rmse"], ["max_depth"])
+    >>> narrow(cmp, ["rmse"]).to_frame().columns.tolist()[-2:]
     ['max_depth', 'rmse']
     """
     metrics = [metrics] if isinstance(metrics, str) else list(metrics)
@@ -174,7 +121,11 @@ def runs_table_html(comparison: RunComparison, max_rows: int = MAX_ROWS) -> str:
 
     Examples
     --------
-    >>> page = runs_table_html(RunComparison._example())
+    >>> records = [{"run_id": "a1b2c3d4", "run_name": "<b>gbm</b>", "status": "FINISHED",
+    ...             "start_time": "2026-01-01T10:00:00+00:00", "max_depth": "3",
+    ...             "accuracy": 0.88, "rmse": 0.3}]
+    >>> cmp = RunComparison("demo", records, ["accuracy", "rmse"], ["max_depth"])
+    >>> page = runs_table_html(cmp)
     >>> "&lt;b&gt;gbm&lt;/b&gt;" in page and "<b>gbm</b>" not in page
     True
     """
@@ -200,7 +151,11 @@ def chart_png(comparison: RunComparison, dpi: int = 80) -> bytes:
 
     Examples
     --------
-    >>> chart_png(RunComparison._example())[:4]
+    >>> records = [{"run_id": "a1b2c3d4", "run_name": "<b>gbm</b>", "status": "FINISHED",
+    ...             "start_time": "2026-01-01T10:00:00+00:00", "max_depth": "3",
+    ...             "accuracy": 0.88, "rmse": 0.3}]
+    >>> cmp = RunComparison("demo", records, ["accuracy", "rmse"], ["max_depth"])
+    >>> chart_png(cmp)[:4]
     b'\\x89PNG'
     """
     if not comparison.records or not comparison.metrics:
@@ -262,9 +217,8 @@ class ExperimentBrowser:
     ):
         from mlops_kit.tracking.widget_registry import RegistryPanel
 
-        if isinstance(max_runs, bool) or not isinstance(max_runs, int) or max_runs < 1:
-            raise InputError.invalid("max_runs", max_runs, "an integer >= 1")
-        w = _widgets()
+        check_param("max_runs", max_runs, [Interval(int, 1, None)])
+        w = import_ipywidgets("experiment_browser")
         self.tracking_uri = resolve_tracking_uri(tracking_uri)
         self.max_runs = max_runs
         self.comparison: RunComparison | None = None

@@ -25,24 +25,31 @@ from mlops_kit.errors import InputError, TrackingError
 __all__ = ["log_result"]
 
 
-def _resolve(run_id: str | None, tracking_uri: str | None) -> tuple[str, str]:
+def _resolve(run_id, tracking_uri, fallback=None) -> tuple[str, str]:
+    """The one run resolution of every validation Result: ``(run_id, tracking_uri)``.
+
+    ``run_id`` if given, else the active MLflow run, else ``fallback``
+    (``(run_id, tracking_uri)``, e.g. the run of a registered candidate model).
+    """
     import mlflow
 
     from mlops_kit.tracking.store import resolve_tracking_uri
 
-    if run_id is None:
-        active = mlflow.active_run()
-        if active is None:
-            raise TrackingError(
-                "No active MLflow run to log to. Pass run_id=..., or call this inside "
-                "`with mlops_kit.tracking.start_run('my-experiment'):` (or mlflow.start_run())."
-            )
+    if run_id is not None:
+        if not isinstance(run_id, str) or not run_id.strip():
+            raise InputError.invalid("run_id", run_id, "an MLflow run id string or None")
+        if tracking_uri is None and mlflow.active_run() is not None:
+            tracking_uri = mlflow.get_tracking_uri()
+        return run_id, resolve_tracking_uri(tracking_uri)
+    active = mlflow.active_run()
+    if active is not None:
         return active.info.run_id, tracking_uri or mlflow.get_tracking_uri()
-    if not isinstance(run_id, str) or not run_id.strip():
-        raise InputError.invalid("run_id", run_id, "an MLflow run id string or None")
-    if tracking_uri is None and mlflow.active_run() is not None:
-        tracking_uri = mlflow.get_tracking_uri()
-    return run_id, resolve_tracking_uri(tracking_uri)
+    if fallback is not None and fallback[0]:
+        return fallback[0], resolve_tracking_uri(tracking_uri or fallback[1])
+    raise TrackingError(
+        "No active MLflow run to log to. Pass run_id=..., or call this inside "
+        "`with mlops_kit.tracking.start_run('my-experiment'):` (or mlflow.start_run())."
+    )
 
 
 def log_result(
@@ -54,8 +61,12 @@ def log_result(
     params: dict | None = None,
     tags: dict | None = None,
     tracking_uri: str | None = None,
+    fallback_run: tuple[str | None, str | None] | None = None,
 ) -> str:
     """Log ``metrics`` (and ``params``) plus ``result.to_dict()`` as a JSON artifact.
+
+    Every validation Result's ``log_to_mlflow(run_id=None, *, prefix=..., tracking_uri=None)``
+    calls this.
 
     Parameters
     ----------
@@ -74,6 +85,8 @@ def log_result(
     tracking_uri : str, optional
         Store of ``run_id``; default the active run's store, else the kit's
         :func:`~mlops_kit.tracking.store.resolve_tracking_uri`.
+    fallback_run : (run_id, tracking_uri), optional
+        The run used when no ``run_id`` is given and no run is active.
 
     Returns
     -------
@@ -90,7 +103,7 @@ def log_result(
     from mlops_kit.results import jsonable
     from mlops_kit.tracking.store import get_client
 
-    run_id, uri = _resolve(run_id, tracking_uri)
+    run_id, uri = _resolve(run_id, tracking_uri, fallback_run)
     client = get_client(uri)
     try:
         client.get_run(run_id)

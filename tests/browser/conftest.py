@@ -128,12 +128,12 @@ def open_notebook(lab, browser):
 
     pages = []
 
-    def _open(name: str, *sources: str):
+    def _open(name: str, *sources: str, width: int = 1400):
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
         nbformat.write(nb, lab[1] / name)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": width, "height": 1000})
         pages.append(page)
         page.set_default_timeout(120_000)
         # a workspace of its own, reset: only this notebook is open

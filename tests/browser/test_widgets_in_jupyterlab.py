@@ -102,3 +102,72 @@ def test_roi_widget_redraws_for_another_preset_and_a_moved_slider(open_notebook)
     page.wait_for_function(
         "(old) => !document.body.innerText.includes(old)", arg=f"{gartner.roi:.1f}x"
     )
+
+
+# Elements of the maturity widget whose content must fit (stable classes set in widget.py).
+_MATURITY_PARTS = [
+    ".mlops-maturity",
+    ".mlops-maturity-question",
+    ".mlops-maturity-question .widget-html-content",
+    ".mlops-maturity-answers",
+    ".mlops-maturity-answers button",
+    ".mlops-maturity-evidence",
+    ".mlops-maturity-evidence .widget-html-content",
+    ".mlops-maturity-sections .jupyter-widget-Collapse-header",
+    ".mlops-maturity-sections .jupyter-widget-Collapse-header span",
+]
+
+_OVERFLOW_JS = """(selectors) => {
+    const out = [];
+    let measured = 0;
+    for (const sel of selectors) {
+        for (const el of document.querySelectorAll(sel)) {
+            if (el.clientWidth === 0) continue;  // a closed section: measured when opened
+            measured += 1;
+            if (el.scrollWidth > el.clientWidth + 1) {
+                const text = el.innerText.slice(0, 60);
+                out.push(`${sel}: ${el.scrollWidth} > ${el.clientWidth}: ${text}`);
+            }
+        }
+    }
+    const root = document.querySelector('.mlops-maturity');
+    const area = root.closest('.jp-OutputArea-output');
+    if (root.getBoundingClientRect().right > area.getBoundingClientRect().right + 1) {
+        out.push('the widget is wider than the output area');
+    }
+    return {measured, out};
+}"""
+
+
+def test_maturity_widget_questions_answers_and_titles_fit_a_1280_px_window(open_notebook):
+    from mlops_kit.maturity import load_bank
+
+    bank = load_bank()
+    page = open_notebook(
+        "maturity_layout.ipynb",
+        "from mlops_kit.maturity import assessment_widget\nassessment_widget(team_size=6)",
+        width=1280,
+    )
+    page.wait_for_selector(".mlops-maturity-question")
+    titles = page.locator(".mlops-maturity-sections .jupyter-widget-Collapse-header")
+    assert titles.count() == len(bank.dimensions)
+    seen_questions = 0
+    for n, dim in enumerate(bank.dimensions):
+        if n:  # open the next section (one is open at a time)
+            titles.nth(n).click()
+        page.wait_for_function(
+            "(text) => [...document.querySelectorAll('.mlops-maturity-question')]"
+            ".some((el) => el.clientWidth > 0 && el.innerText.includes(text))",
+            arg=bank.items_of(dim.id)[0].text,
+        )
+        report = page.evaluate(_OVERFLOW_JS, _MATURITY_PARTS)
+        assert report["measured"] > 0
+        assert report["out"] == [], report["out"]
+        # every title reads in full, and every question of the open section is shown whole
+        assert titles.nth(n).inner_text().startswith(f"Step {dim.step}: {dim.name} (")
+        shown = page.locator(".mlops-maturity-question:visible")
+        texts = [shown.nth(i).inner_text() for i in range(shown.count())]
+        for item in bank.items_of(dim.id):
+            assert any(item.text in t for t in texts), item.id
+        seen_questions += len(bank.items_of(dim.id))
+    assert seen_questions == len(bank.items)

@@ -318,6 +318,20 @@ def test_performance_unknown_model_or_task_mismatch_exits_2(files, registered):
     _assert_bad_input(mismatch, "--threshold", "rmse", "--task")
 
 
+def test_performance_that_computed_no_metric_exits_2(files, registered, tmp_path):
+    # every row of one class: roc_auc (the only gate metric) is undefined, nothing is compared
+    data = make_credit(n_rows=300, seed=4)
+    one_class = tmp_path / "one_class.parquet"
+    data[data["default"] == 0].to_parquet(one_class)
+    args = [one_class, "--target", "default", "--model", "models:/credit/1"]
+    result = _invoke("performance", *args, "--threshold", "roc_auc>=0.6")
+    _assert_bad_input(result, "--target", "no gate metric can be computed", "both classes")
+    # with a metric that is defined the same rows are checked (and pass or fail: 0 or 1)
+    ok = _invoke("performance", *args, "--threshold", "roc_auc>=0.6", "--threshold", "accuracy")
+    assert ok.exit_code in (0, 1), ok.output
+    assert "roc_auc" in ok.stdout and "skipped" in ok.stdout
+
+
 def test_exit_codes_hold_under_the_main_cli(files, monkeypatch):
     from mlops_kit import cli
 

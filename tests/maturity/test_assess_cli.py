@@ -121,7 +121,7 @@ def test_repo_scan_then_prompts_only_for_items_without_evidence(tmp_path):
         ("cicd_rollback: 3\n", "Invalid answer for item 'cicd_rollback': got 3"),
         ("cicd_rolback: 1\n", "did you mean 'cicd_rollback'?"),
         ("- 1\n- 2\n", "Invalid --answers: got 'list'"),
-        ("a: [unclosed\n", "is not valid YAML/JSON"),
+        ("a: [unclosed\n", "the answers file is not valid YAML"),
     ],
 )
 def test_bad_answers_file_exits_2(tmp_path, content, message):
@@ -137,11 +137,11 @@ def test_other_bad_input_exits_2(tmp_path):
     missing = _run(["--answers", str(tmp_path / "none.yaml")])
     assert missing.exit_code == 2 and "Invalid --answers" in missing.stderr
     zero = _run(["--team-size", "0", "--yes"])
-    assert zero.exit_code == 2 and "Invalid team_size: got 0" in zero.stderr
+    assert zero.exit_code == 2 and "Invalid --team-size: got 0" in zero.stderr
     words = _run(["--team-size", "many"])
     assert words.exit_code == 2
     no_repo = _run(["--repo", str(tmp_path / "nope"), "--yes"])
-    assert no_repo.exit_code == 2 and "Invalid repo" in no_repo.stderr
+    assert no_repo.exit_code == 2 and "Invalid --repo" in no_repo.stderr
     store = _run(["--scan", "--tracking-uri", f"sqlite:///{tmp_path}/a/b/c.db", "--yes"])
     assert store.exit_code == 2 and "Cannot open tracking store" in store.stderr
 

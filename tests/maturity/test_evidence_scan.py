@@ -132,12 +132,12 @@ def test_empty_store_and_empty_folder_propose_zeros_with_no_evidence(tracking_ur
     assert all(e.startswith("no evidence") for e in result.evidence().values())
 
 
-def test_missing_sqlite_file_is_an_empty_store_and_is_not_created(tmp_path):
+def test_named_missing_sqlite_file_is_reported_missing_and_is_not_created(tmp_path):
+    # a mistyped path must not yield a confident "no evidence" (issue 7, section 10)
     db = tmp_path / "never.db"
-    result = scan(f"sqlite:///{db}")
+    with pytest.raises(StoreUnreachableError, match="does not exist"):
+        scan(f"sqlite:///{db}")
     assert not db.exists()
-    assert result.sources == {"store": f"sqlite:///{db}", "repo": None}
-    assert set(result.proposed_answers().values()) == {0}
 
 
 def test_partial_evidence_proposes_half(tmp_path):
@@ -168,6 +168,16 @@ def test_unreachable_store_and_missing_repo(tmp_path):
 def test_plot_and_dict():
     import matplotlib.axes
 
-    result = EvidenceScan._example()
+    rec = {
+        "item": "vt_model_registry",
+        "dimension": "versioning_tracking",
+        "level": 3,
+        "rule": "model_registry",
+        "source": "store",
+        "proposed": 1,
+        "evidence": "1 registered model (<credit-model>)",
+        "text": "Are trained models registered with versions in a model registry?",
+    }
+    result = EvidenceScan([rec], {"store": "sqlite:///example.db", "repo": None}, {})
     assert isinstance(result.plot(), matplotlib.axes.Axes)
     assert result.to_dict()["records"][0]["proposed"] == 1

@@ -59,3 +59,29 @@ def test_bad_experiment_leaves_nothing_and_unknown_experiment_is_empty(tracking_
     empty = progress("never-logged", tracking_uri=tracking_uri)
     assert empty.to_frame().empty
     assert empty.summary() == "No assessments logged in experiment 'never-logged' yet"
+
+
+def test_log_to_mlflow_uses_the_given_or_active_run_like_every_result(tracking_uri):
+    from mlops_kit.errors import TrackingError
+    from mlops_kit.tracking import start_run
+
+    a = assess({i.id: 1 for i in BANK.items}, team_size=4)
+    client = get_client(tracking_uri)
+    with start_run("my-project", tracking_uri=tracking_uri) as run:
+        assert a.log_to_mlflow() == run.run_id  # the active run, not a new one
+    logged = client.get_run(run.run_id)
+    assert logged.data.metrics["level"] == 5
+    assert logged.data.tags["mlops_kit.kind"] == "maturity_assessment"
+    # a given run id, outside any active run: logged there, left as it was
+    other = client.create_run(client.get_experiment_by_name("my-project").experiment_id)
+    assert a.log_to_mlflow(other.info.run_id, tracking_uri=tracking_uri) == other.info.run_id
+    again = client.get_run(other.info.run_id)
+    assert again.data.metrics["level"] == 5 and again.info.status == "RUNNING"
+    # no run at all: a new, finished run of the maturity experiment
+    own = a.log_to_mlflow(tracking_uri=tracking_uri)
+    assert own not in (run.run_id, other.info.run_id)
+    assert client.get_run(own).info.status == "FINISHED"
+    assert list(progress(tracking_uri=tracking_uri).to_frame()["run_id"]) == [own]
+    # an unknown run id: an error before anything is written
+    with pytest.raises(TrackingError, match="Cannot log the assessment to run 'nope'"):
+        a.log_to_mlflow("nope", tracking_uri=tracking_uri)

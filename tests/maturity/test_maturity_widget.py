@@ -48,7 +48,7 @@ def test_initial_widget_has_one_tab_per_dimension_and_a_control_per_item(bank):
     w = assessment_widget()
     assert isinstance(w, AssessmentWidget)
     assert len(w.tabs.children) == len(bank.dimensions)
-    assert w.tabs.titles[0].startswith(bank.dimensions[0].name)
+    assert w.tabs.titles[0].startswith(f"Step 1: {bank.dimensions[0].name}")
     assert list(w.controls) == bank.item_ids
     for item in bank.items:
         values = [v for _, v in w.controls[item.id].options]

@@ -71,13 +71,16 @@ def test_simulate_is_deterministic_and_in_the_same_json_object():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--failure-rate", "1.5"], "failure_rate"),
-        (["--development-cost", "-1"], "development_cost"),
-        (["--projects-per-year", "0"], "projects_per_year"),
-        (["--staff-fte", "0"], "staff_fte"),
-        (["--horizon-years", "0"], "horizon_years"),
-        (["--preset", "nope"], "preset"),
-        (["--simulate", "0"], "Invalid n"),
+        # the message names the option the user typed, not the Python parameter
+        (["--failure-rate", "1.5"], "Invalid --failure-rate: got 1.5; allowed: a number in [0, 1]"),
+        (["--development-cost", "-1"], "Invalid --development-cost: got -1.0"),
+        (["--projects-per-year", "0"], "Invalid --projects-per-year: got 0.0"),
+        (["--staff-fte", "0"], "Invalid --staff-fte"),
+        (["--horizon-years", "0"], "Invalid --horizon-years"),
+        (["--horizon-years", "1e9"], "Invalid --horizon-years: got 1000000000.0"),
+        (["--development-cost", "1e308"], "Invalid --development-cost"),
+        (["--preset", "nope"], "Invalid --preset"),
+        (["--simulate", "0"], "Invalid --simulate"),
         (["--failure-rate", "abc"], "abc"),
     ],
 )
@@ -112,6 +115,20 @@ def test_missing_config_exits_2(tmp_path):
 def test_through_the_main_entry_point(monkeypatch, capsys):
     monkeypatch.setitem(cli_module.COMMANDS, "roi", "mlops_kit.commands.roi:command")
     assert cli_module.main(["roi", "--failure-rate", "2"]) == 2
-    assert "failure_rate" in capsys.readouterr().err
+    assert "Invalid --failure-rate" in capsys.readouterr().err
     assert cli_module.main(["roi", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["roi"]["metrics"]["cost_per_failure"] == COST
+
+
+def test_json_money_is_rounded_to_cents_and_break_even_is_beside_the_roi():
+    out = _run("--json")
+    assert "6959999.99" not in out.stdout
+    data = json.loads(out.stdout)["roi"]
+    assert data["breakdown"][0]["amount"] == 6_960_000.0
+    for row in data["breakdown"]:
+        assert row["amount"] == round(row["amount"], 2)
+    metrics = data["metrics"]
+    assert 0 < metrics["break_even_failure_reduction"] < 0.25
+    assert 0 < metrics["break_even_projects_per_year"] < 10
+    text = _run().stdout
+    assert "pays back from a 0.8% cut in failures (assumed 25.0%)" in text

@@ -10,7 +10,7 @@ import pytest
 
 from mlops_kit.errors import InputError
 from mlops_kit.results import Result
-from mlops_kit.roi import RoiInputs, RoiModel, RoiResult, evaluate
+from mlops_kit.roi import RoiInputs, RoiModel, evaluate
 
 COST = 2_600_000
 
@@ -82,7 +82,7 @@ def test_npv_discounts_each_month():
     r = RoiModel(inputs).run()
     monthly_net = r.benefit_per_year / 12 - r.investment_per_year / 12
     expected = -10_000 + sum(monthly_net / 1.1 ** (m / 12) for m in range(1, 25))
-    assert r.npv == pytest.approx(expected, rel=1e-12)
+    assert r.npv == pytest.approx(expected, abs=0.005)  # money is kept in cents
     assert r.npv < RoiModel(inputs.replace(discount_rate=0)).run().npv
 
 
@@ -134,7 +134,7 @@ def test_plot_draws_the_waterfall_without_recomputing():
 
 
 def test_result_contract(tmp_path):
-    r = RoiResult._example()
+    r = RoiModel().run()
     assert isinstance(r, Result)
     data = json.loads(r.to_json())
     assert data["metrics"]["cost_per_failure"] == COST
@@ -167,6 +167,50 @@ def test_vectorised_evaluate_matches_single_runs():
     out = evaluate({**base, "failure_rate": rates}, 36)
     for i, rate in enumerate(rates):
         single = RoiModel(RoiInputs(failure_rate=float(rate))).run()
-        assert out["npv"][i] == pytest.approx(single.npv, rel=1e-12)
+        assert out["npv"][i] == pytest.approx(single.npv, abs=0.005)  # result in cents
         assert out["roi"][i] == pytest.approx(single.roi, rel=1e-12)
         assert out["payback_month"][i] == single.payback_month
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        RoiInputs(),
+        RoiInputs.from_preset("gartner", projects_per_year=2),
+        RoiInputs(projects_per_year=1, failure_reduction=0.05, ramp_up_months=3),
+        RoiInputs(projects_per_year=2, opportunity_cost=0, reputational_cost=0, setup_cost=5e5),
+    ],
+)
+def test_break_even_values_give_an_roi_of_zero(inputs):
+    r = RoiModel(inputs).run()
+    f, k = r.break_even_failure_reduction, r.break_even_projects_per_year
+    assert 0 < f <= 1 and k > 0
+    assert RoiModel(inputs.replace(failure_reduction=f)).run().roi == pytest.approx(0, abs=1e-9)
+    assert RoiModel(inputs.replace(projects_per_year=k)).run().roi == pytest.approx(0, abs=1e-9)
+    # below break-even MLOps does not pay back, above it does
+    assert RoiModel(inputs.replace(failure_reduction=f * 0.9)).run().roi < 0
+    assert RoiModel(inputs.replace(projects_per_year=k * 1.1)).run().roi > 0
+    assert r.to_dict()["metrics"]["break_even_failure_reduction"] == f
+    assert "pays back from a" in r.summary()
+
+
+def test_break_even_says_why_when_there_is_none():
+    never = RoiModel(RoiInputs(projects_per_year=1, failure_rate=0.1, staff_fte=50)).run()
+    assert never.break_even_failure_reduction is None
+    assert "even if MLOps prevented every failure" in never.break_even_notes["failure_reduction"]
+    assert "at no failure reduction" in never.summary()
+    late = RoiModel(RoiInputs(ramp_up_months=36, horizon_years=3)).run()
+    assert late.break_even_projects_per_year is None
+    assert "ramp-up lasts the whole horizon" in late.break_even_notes["projects_per_year"]
+    free = RoiModel(RoiInputs(value_per_model_month=1e6)).run()
+    assert free.break_even_failure_reduction == 0.0
+    assert "faster time to production alone" in free.break_even_notes["failure_reduction"]
+
+
+def test_money_is_kept_in_cents():
+    r = RoiModel().run()
+    assert r.breakdown[0]["amount"] == 6_960_000.0  # 10 * 0.87 * 800k is 6959999.999999999
+    for row in r.breakdown + r.cashflow:
+        for key in ("amount", "running_total", "benefit", "cost", "net"):
+            if key in row:
+                assert row[key] == round(row[key], 2)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from mlops_kit.errors import InputError
-from mlops_kit.roi import FIELDS, RoiInputs, RoiModel, SensitivityResult, sensitivity
+from mlops_kit.roi import FIELDS, RoiInputs, RoiModel, sensitivity
 
 
 def test_deterministic():
@@ -84,7 +84,7 @@ def test_bad_arguments():
 
 
 def test_result_contract():
-    r = SensitivityResult._example()
+    r = sensitivity(RoiInputs(), spread=0.2)
     data = json.loads(r.to_json())
     assert data["metric"] == "npv" and len(data["rows"]) == len(FIELDS)
     assert list(r.to_frame().columns[:2]) == ["input", "label"]

@@ -81,3 +81,12 @@ def test_every_slider_is_wired(name):
     slider = w.sliders[name]
     slider.value = slider.max
     assert getattr(w.result.inputs, name) == slider.max
+
+
+def test_break_even_values_are_shown_beside_the_roi():
+    w = roi_widget()
+    r = w.result
+    assert f"{r.break_even_failure_reduction:.1%} (assumed 25.0%)" in w.summary.value
+    assert f"{r.break_even_projects_per_year:,.1f} (assumed 10)" in w.summary.value
+    w.sliders["failure_rate"].value = 0.0  # nothing fails: the cut changes nothing
+    assert "none: the failure reduction does not change the benefit" in w.summary.value

@@ -134,9 +134,9 @@ def _cost(name, key, value):
         (_set("Feast", "open_source", "yes"), "tools[Feast].open_source"),
         (_set("Feast", "cloud", "ibm"), "tools[Feast].cloud"),
         (_set("Feast", "note", ""), "tools[Feast].note"),
-        (_set("Feast", "price", 3), "unknown keys"),
+        (_set("Feast", "price", 3), "tools[Feast].price: unknown key; allowed keys: ['name'"),
         (_set("DVC", "versioning", "blockchain"), "tools[DVC].versioning"),
-        (lambda d: _tool(d, "Feast").pop("licence"), "missing keys"),
+        (lambda d: _tool(d, "Feast").pop("licence"), "tools[Feast].licence: required key"),
         (lambda d: d["tools"].append(copy.deepcopy(_tool(d, "DVC"))), "duplicate names"),
         (
             lambda d: d.update(
@@ -144,7 +144,7 @@ def _cost(name, key, value):
             ),
             "no tool in categories ['feature_store']",
         ),
-        (lambda d: d["categories"].pop("ci"), "missing keys ['ci']"),
+        (lambda d: d["categories"].pop("ci"), "categories.ci: required key is missing"),
         (lambda d: d["categories"]["ci"].update(needed_from="always"), "categories.ci.needed_from"),
         (lambda d: d["versioning"]["options"]["git"].update(pros=[]), "options.git.pros"),
         (lambda d: d["versioning"].pop("git_when"), "versioning"),
@@ -169,3 +169,24 @@ def test_missing_or_invalid_yaml(tmp_path):
     bad.write_text("tools: [unclosed")
     with pytest.raises(ConfigError, match="not valid YAML"):
         load_catalogue(bad)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    data = _raw()
+    _tool(data, "DVC")["complexity"] = ["low", "extreme"]
+    _tool(data, "Feast")["cost"]["kind"] = "free-ish"
+    _tool(data, "Feast")["team_size"] = [10, 5]
+    _tool(data, "Feast")["open_source"] = "yes"
+    path = _write(tmp_path, data)
+    with pytest.raises(ConfigError) as info:
+        load_catalogue(path)
+    lines = str(info.value).splitlines()
+    assert lines[0] == f"Invalid catalogue {path}: 4 problem(s)"
+    assert lines[1:] == [
+        "  - tools[DVC].complexity.tracking[1]: got 'extreme'; allowed: 'low', 'medium' or 'high'",
+        "  - tools[Feast].open_source: got 'yes'; allowed: a valid boolean",
+        "  - tools[Feast].cost.kind: got 'free-ish'; allowed: 'open_source', 'per_user', "
+        "'per_experiment', 'usage', 'subscription' or 'quote'",
+        "  - tools[Feast].team_size: got [10, 5]; "
+        "allowed: [min, max] integers with 1 <= min <= max",
+    ]

@@ -10,7 +10,7 @@ import pytest
 
 from mlops_kit.errors import InputError
 from mlops_kit.roi import RoiInputs, RoiModel
-from mlops_kit.stack import CATEGORIES, StackRecommendation, load_catalogue, recommend
+from mlops_kit.stack import CATEGORIES, load_catalogue, recommend
 from mlops_kit.stack.catalogue import CATALOGUE_FILE
 from mlops_kit.stack.recommend import _Ctx, _score
 
@@ -188,7 +188,7 @@ def test_unknown_category_in_result_lookup():
 
 
 def test_result_contract(tmp_path):
-    rec = StackRecommendation._example()
+    rec = recommend(team_size=5, monthly_budget=1000, complexity="medium")
     data = json.loads(rec.to_json())
     assert data["as_of"] == "2026" and len(data["picks"]) == len(CATEGORIES)
     assert data["versioning"]["choice"] in ("git", "database")

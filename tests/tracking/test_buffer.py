@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import math
-import os
 import shutil
-import signal
-import sqlite3
-import subprocess
-import sys
 import threading
 import time
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import mlflow
 import numpy as np
@@ -21,8 +15,6 @@ import pytest
 
 from mlops_kit.errors import InputError, TrackingError
 from mlops_kit.tracking.buffer import BATCH_LIMIT, MetricBuffer, check_key
-
-CHILD = Path(__file__).with_name("_logging_child.py")
 
 
 @pytest.fixture(scope="module")
@@ -86,13 +78,45 @@ def test_close_writes_rest_and_refuses_new_values(client, run_id):
     assert len(buf) == 0
 
 
+class RecordingClient(mlflow.MlflowClient):
+    """A real client that also records the size of every metric batch it writes."""
+
+    def __init__(self, uri):
+        super().__init__(uri)
+        self.sizes = []
+
+    def log_batch(self, run_id, metrics=(), *args, **kwargs):
+        self.sizes.append(len(metrics))
+        return super().log_batch(run_id, metrics, *args, **kwargs)
+
+
 def test_batches_respect_mlflow_limit_and_keep_order(client, run_id):
-    buf = MetricBuffer(client, run_id, max_size=10**6, flush_interval=None)
+    recording = RecordingClient(client.tracking_uri)
+    buf = MetricBuffer(recording, run_id, max_size=10**6, flush_interval=None)
     n = 2 * BATCH_LIMIT + 7
     for i in range(n):
         buf.add("m", float(i))
-    assert buf.flush() == n
+    buf.flush()
+    assert buf.written == n and len(buf) == 0
+    assert sum(recording.sizes) == n and max(recording.sizes) <= BATCH_LIMIT
     assert history(client, run_id, "m") == [(i, float(i)) for i in range(n)]
+
+
+def test_pending_is_capped_by_write_time_whatever_max_size_says(client, run_id):
+    # max_size allows a million pending values; the write-time cap does not
+    buf = MetricBuffer(client, run_id, max_size=10**6, flush_interval=None, max_write_seconds=1e-6)
+    most = 0
+    for i in range(3 * BATCH_LIMIT + 5):
+        buf.add("m", float(i))
+        most = max(most, len(buf))
+    assert most <= BATCH_LIMIT  # one batch is always allowed; never more at this budget
+    assert buf.written >= 3 * BATCH_LIMIT and buf.rate > 0
+    # a generous budget lets the limit grow with the measured rate, up to max_size
+    roomy = MetricBuffer(client, run_id, max_size=1500, flush_interval=None, max_write_seconds=1e6)
+    for i in range(BATCH_LIMIT):
+        roomy.add("r", float(i))
+    assert roomy.limit == 1500
+    roomy.flush()
 
 
 def test_ten_thousand_values_exact_order_values_and_steps(client, run_id):
@@ -249,76 +273,3 @@ def test_bad_step_and_add_many_is_all_or_nothing():
 def test_check_key_accepts_mlflow_names():
     for key in ["acc", "val/acc", "a b", "a-b.c_d", "x:y"]:
         assert check_key(key) == key
-
-
-# -- process exit and crashes ------------------------------------------------------------
-def _child(mode, uri, n, interval, cwd):
-    env = {**os.environ, "MLFLOW_TRACKING_URI": uri, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen(
-        [sys.executable, str(CHILD), mode, uri, str(n), str(interval)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=cwd,
-        env=env,
-    )
-
-
-def _read_tagged(proc, tag):
-    for line in proc.stdout:
-        if line.startswith(tag + " "):
-            return line.split()[1]
-    raise AssertionError(f"child never printed {tag}: {proc.stderr.read()[-2000:]}")
-
-
-@pytest.mark.parametrize("mode, status", [("atexit", "FINISHED"), ("atexit-error", "FAILED")])
-def test_atexit_flushes_when_run_is_never_ended(tracking_uri, tmp_path, mode, status):
-    proc = _child(mode, tracking_uri, 1234, 0, tmp_path)
-    out, err = proc.communicate(timeout=180)
-    assert proc.returncode == (0 if mode == "atexit" else 1), err[-2000:]
-    run_id = out.split("RUN ")[1].split()[0]
-    client = mlflow.MlflowClient(tracking_uri)
-    assert history(client, run_id, "before") == [(i, i * 0.5) for i in range(1234)]
-    assert client.get_run(run_id).info.status == status
-
-
-def test_sigterm_flushes_marks_killed_and_terminates(tracking_uri, tmp_path):
-    proc = _child("sigterm", tracking_uri, 321, 0, tmp_path)
-    run_id = _read_tagged(proc, "RUN")
-    assert _read_tagged(proc, "READY") == "321"  # all still in memory
-    proc.send_signal(signal.SIGTERM)
-    proc.communicate(timeout=120)
-    assert proc.returncode == -signal.SIGTERM
-    client = mlflow.MlflowClient(tracking_uri)
-    assert history(client, run_id, "before") == [(i, i * 0.5) for i in range(321)]
-    assert client.get_run(run_id).info.status == "KILLED"
-
-
-def test_sigkill_loses_nothing_logged_before_last_interval(tracking_uri, tmp_path):
-    n = 2500
-    proc = _child("kill", tracking_uri, n, 0.1, tmp_path)
-    try:
-        run_id = _read_tagged(proc, "RUN")
-        assert int(_read_tagged(proc, "READY")) == n
-        time.sleep(0.3)  # let it write "after" batches, so the kill may hit a write
-    finally:
-        proc.send_signal(signal.SIGKILL)
-        proc.communicate(timeout=60)
-    assert proc.returncode == -signal.SIGKILL
-
-    db_path = tracking_uri[len("sqlite:///") :]
-    con = sqlite3.connect(db_path)
-    try:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    finally:
-        con.close()
-
-    client = mlflow.MlflowClient(tracking_uri)
-    assert history(client, run_id, "before") == [(i, i * 0.5) for i in range(n)]
-    after = history(client, run_id, "after")
-    assert [s for s, _ in after] == list(range(len(after)))  # whole batches, in order
-    # MLflow can still open and write the store
-    new_id = client.create_run(client.get_run(run_id).info.experiment_id).info.run_id
-    client.log_metric(new_id, "ok", 1.0)
-    client.set_terminated(new_id)
-    assert history(client, new_id, "ok") == [(0, 1.0)]

@@ -8,7 +8,7 @@ import pytest
 
 from mlops_kit.errors import InputError, StoreUnreachableError
 from mlops_kit.results import Result
-from mlops_kit.tracking.compare import RunComparison, compare_runs, lower_is_better
+from mlops_kit.tracking.compare import compare_runs, lower_is_better
 
 RUNS = [
     ("lr", {"model": "lr", "C": "1.0"}, {"accuracy": 0.81, "rmse": 0.44}),
@@ -118,8 +118,8 @@ def test_param_named_like_a_metric_is_prefixed(experiment):
     assert "param.accuracy" in frame.columns and "accuracy" in frame.columns
 
 
-def test_example_html_escapes_and_saves(tmp_path):
-    cmp = RunComparison._example()
+def test_example_html_escapes_and_saves(tmp_path, example_comparison):
+    cmp = example_comparison
     html = cmp._repr_html_()
     assert "<b>gbm</b>" not in html and "&lt;b&gt;gbm&lt;/b&gt;" in html
     assert len(html) < 10_000

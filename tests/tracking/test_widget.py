@@ -80,8 +80,8 @@ def test_frame_html_is_compact_escaped_and_says_how_many_rows_are_hidden():
     assert "\n" not in page
 
 
-def test_narrow_keeps_runs_and_restricts_metrics():
-    full = RunComparison._example()
+def test_narrow_keeps_runs_and_restricts_metrics(example_comparison):
+    full = example_comparison
     one = narrow(full, ["rmse"])
     assert one.metrics == ["rmse"] and len(one.records) == len(full.records)
     assert "accuracy" not in one.to_frame().columns
@@ -91,8 +91,8 @@ def test_narrow_keeps_runs_and_restricts_metrics():
     assert default_metrics(["a", "b", "c", "d"], limit=2) == ["a", "b"]
 
 
-def test_runs_table_and_chart_of_a_comparison():
-    cmp = RunComparison._example()
+def test_runs_table_and_chart_of_a_comparison(example_comparison):
+    cmp = example_comparison
     page = runs_table_html(cmp)
     assert "&lt;b&gt;gbm&lt;/b&gt;" in page and "<b>gbm</b>" not in page
     assert "best accuracy 0.91" in page
@@ -101,8 +101,8 @@ def test_runs_table_and_chart_of_a_comparison():
     assert "has no runs yet" in runs_table_html(RunComparison("e", [], [], []))
 
 
-def test_chart_draws_run_names_with_dollar_signs_as_typed():
-    cmp = RunComparison._example()
+def test_chart_draws_run_names_with_dollar_signs_as_typed(example_comparison):
+    cmp = example_comparison
     cmp.records[0]["run_name"] = "$x_$"  # invalid mathtext
     assert chart_png(cmp).startswith(PNG)
 

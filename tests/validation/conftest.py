@@ -1,6 +1,9 @@
-"""Fixtures for the validation tests: seeded frames built with numpy only."""
+"""Fixtures for the validation tests: seeded frames built with numpy only, Result examples."""
 
 from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -39,3 +42,13 @@ def drift_frame(n: int, seed: int, drift: float = 0.0) -> pd.DataFrame:
 def make_drift_frame():
     """The :func:`drift_frame` factory: ``make_drift_frame(n, seed, drift=0.0)``."""
     return drift_frame
+
+
+@pytest.fixture(scope="session")
+def result_examples():
+    """The factories of ``tests/validation/result_examples.py`` (loaded by path: no name clash)."""
+    path = Path(__file__).with_name("result_examples.py")
+    spec = importlib.util.spec_from_file_location("_validation_result_examples", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -178,13 +178,13 @@ def test_result_surface():
     ax = r.plot()
     assert len(ax.containers) == 2  # one error bar per arm
     assert "B - A" in ax.get_title()
-    assert isinstance(ABTestResult._example(), ABTestResult)
+    assert isinstance(r, ABTestResult)
 
 
-def test_result_logs_to_mlflow(tracking_uri):
+def test_result_logs_to_mlflow(tracking_uri, result_examples):
     import mlflow
 
-    r = ABTestResult._example()
+    r = result_examples.ab_test_result()
     with mlflow.start_run() as run:
         assert r.log_to_mlflow() == run.info.run_id
     data = mlflow.get_run(run.info.run_id).data

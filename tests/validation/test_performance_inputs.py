@@ -173,3 +173,33 @@ def test_metric_keys_are_valid_mlflow_names():
         key = metric_key(name, "roc_auc", "delta")
         _validate_metric_name(key)
         assert key.startswith("perf.") and key.endswith(".roc_auc.delta")
+
+
+def test_a_gate_that_computed_nothing_does_not_pass():
+    from sklearn.linear_model import LogisticRegression
+
+    X = pd.DataFrame({"x": np.arange(40.0)})
+    y = np.r_[np.zeros(20), np.ones(20)].astype(int)
+    clf = LogisticRegression().fit(X, y)
+    with pytest.raises(InputError, match=r"Invalid y: got rows on which no gate metric"):
+        PerformanceGate({"roc_auc": 0.5}).check(clf, X.iloc[:20], y[:20])
+    # one computable metric is enough: the undefined one is reported as skipped
+    report = PerformanceGate({"roc_auc": 0.5, "accuracy": 0.5}).check(clf, X.iloc[:20], y[:20])
+    statuses = dict(zip(report.to_frame()["metric"], report.to_frame()["status"], strict=True))
+    assert statuses == {"roc_auc": "skipped", "accuracy": "passed"}
+
+
+def test_gate_parameters_are_declared_once():
+    gate = PerformanceGate({"roc_auc": 0.7}, min_slice_size=10)
+    assert gate.get_params()["min_slice_size"] == 10
+    assert repr(gate) == "PerformanceGate(thresholds={'roc_auc': 0.7}, min_slice_size=10)"
+    X, y = pd.DataFrame({"x": [0.0, 1.0]}), np.array([0, 1])
+    for kwargs, name in [
+        ({"min_slice_size": 0}, "min_slice_size"),
+        ({"if_no_champion": "maybe"}, "if_no_champion"),
+        ({"task": "ranking"}, "task"),
+        ({"champion": 3}, "champion"),
+        ({"max_drop": -0.1}, "max_drop"),
+    ]:
+        with pytest.raises(InputError, match=f"Invalid {name}"):
+            PerformanceGate(**kwargs).check(object(), X, y)

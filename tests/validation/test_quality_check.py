@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mlops_kit.errors import ConfigError, GateFailedError, InputError, TrackingError
-from mlops_kit.validation.quality import Expectations, QualityCheck, QualityReport
+from mlops_kit.validation.quality import Expectations, QualityCheck
 
 N = 1000
 
@@ -42,7 +42,7 @@ def bad(reference):
 
 
 def test_clean_data_passes_every_expectation(reference, expectations):
-    report = QualityCheck(expectations).run(reference)
+    report = QualityCheck(expectations).check(reference)
     assert report.passed
     frame = report.to_frame()
     assert frame["passed"].all()
@@ -53,7 +53,7 @@ def test_clean_data_passes_every_expectation(reference, expectations):
 
 
 def test_report_names_column_expectation_and_observed_value(bad, expectations):
-    report = QualityCheck(expectations).run(bad)
+    report = QualityCheck(expectations).check(bad)
     assert not report.passed
     assert report.failures == [
         "age: 4 values above max 95 (highest 120)",
@@ -84,7 +84,7 @@ def test_report_names_column_expectation_and_observed_value(bad, expectations):
 
 
 def test_failure_cases_point_at_the_offending_rows(bad, expectations):
-    cases = QualityCheck(expectations).run(bad).failure_cases
+    cases = QualityCheck(expectations).check(bad).failure_cases
     region = cases[cases["column"] == "region"]
     assert sorted(region["index"].astype(int)) == list(range(100, 112))
     assert set(region["failure_case"]) == {"XX"}
@@ -105,30 +105,30 @@ def test_a_fresh_sample_of_the_same_data_passes_with_default_tolerances():
     exp = Expectations.learn(sample(0))
     assert "min" not in exp.to_dict()["columns"]["row_id"]  # row ids get no range
     for seed in range(1, 4):
-        report = QualityCheck(exp).run(sample(seed))
+        report = QualityCheck(exp).check(sample(seed))
         assert report.passed, report.failures
     # ... while a unit change (x in thousandths) fails
     broken = sample(5).assign(x=lambda d: d["x"] * 1000)
-    failures = QualityCheck(exp).run(broken).failures
+    failures = QualityCheck(exp).check(broken).failures
     assert any(f.startswith("x: ") and "> allowed 1.0%; highest" in f for f in failures)
 
 
 def test_range_tolerance_is_a_share_of_non_missing_values():
     exp = Expectations().expect_column("v", max=10, max_out_of_range=0.05)
     ok = pd.DataFrame({"v": [1.0] * 95 + [11.0] * 4 + [None] * 20})  # 4 of 99 = 4.0%
-    report = QualityCheck(exp).run(ok)
+    report = QualityCheck(exp).check(ok)
     assert report.passed
     assert (
         report.to_frame().iloc[-1]["message"] == "v: 4 values above max 10 (4.0% <= allowed 5.0%)"
     )
     bad = pd.DataFrame({"v": [1.0] * 90 + [11.0] * 9 + [30.0]})
-    assert QualityCheck(exp).run(bad).failures == [
+    assert QualityCheck(exp).check(bad).failures == [
         "v: 10 values above max 10 (10.0% > allowed 5.0%; highest 30)"
     ]
 
 
 def test_gate_raises_listing_every_failure(bad, expectations):
-    report = QualityCheck(expectations).run(bad)
+    report = QualityCheck(expectations).check(bad)
     with pytest.raises(GateFailedError) as info:
         report.raise_if_failed()
     text = str(info.value)
@@ -139,7 +139,7 @@ def test_gate_raises_listing_every_failure(bad, expectations):
 
 def test_schema_problems_missing_column_wrong_dtype_extra_column(reference, expectations):
     df = reference.drop(columns="region").assign(age=reference["age"].astype(float), new=1)
-    report = QualityCheck(expectations.expect_no_extra_columns()).run(df)
+    report = QualityCheck(expectations.expect_no_extra_columns()).check(df)
     assert "region: column missing" in report.failures
     assert "age: dtype float64, expected int64" in report.failures
     # an extra column is a warning by default: reported, does not fail by itself
@@ -150,7 +150,7 @@ def test_schema_problems_missing_column_wrong_dtype_extra_column(reference, expe
 
 def test_warning_severity_reports_without_failing(bad):
     exp = Expectations().expect_column("income", max_missing=0.0, severity="warning")
-    report = QualityCheck(exp).run(bad)
+    report = QualityCheck(exp).check(bad)
     assert report.passed
     assert report.warnings == ["income: 3.2% missing > allowed 0.0%"]
     assert report.summary().startswith("Data quality passed with 1 warning:")
@@ -159,18 +159,18 @@ def test_warning_severity_reports_without_failing(bad):
 def test_row_count_and_duplicate_share():
     df = pd.DataFrame({"a": [1, 1, 1, 2, 3], "b": ["x", "x", "x", "y", "z"]})
     exp = Expectations().expect_row_count(min=10).expect_max_duplicate_share(0.1)
-    report = QualityCheck(exp).run(df)
+    report = QualityCheck(exp).check(df)
     assert report.failures == [
         "(table): 5 rows < min 10",
         "(table): 40.0% duplicate rows > allowed 10.0% (2 rows)",
     ]
-    report = QualityCheck(Expectations().expect_row_count(max=4)).run(df)
+    report = QualityCheck(Expectations().expect_row_count(max=4)).check(df)
     assert report.failures == ["(table): 5 rows > max 4"]
 
 
 def test_numeric_check_on_text_column_reports_instead_of_crashing():
     exp = Expectations().expect_column("age", min=0)
-    report = QualityCheck(exp).run(pd.DataFrame({"age": ["ten", "eleven"]}))
+    report = QualityCheck(exp).check(pd.DataFrame({"age": ["ten", "eleven"]}))
     assert not report.passed
     assert report.failures[0].startswith("age: min check could not run (TypeError")
 
@@ -188,7 +188,7 @@ def test_category_and_string_dtypes_and_missing_values_are_handled():
             "s": pd.array(["x", "y", "x", "q"], dtype="string"),
         }
     )
-    report = QualityCheck(Expectations.learn(ref, missing_tolerance=0.3)).run(new)
+    report = QualityCheck(Expectations.learn(ref, missing_tolerance=0.3)).check(new)
     assert report.failures == [
         "c: unseen categories ['zz'] (1 row)",
         "s: unseen categories ['q'] (1 row)",
@@ -196,10 +196,10 @@ def test_category_and_string_dtypes_and_missing_values_are_handled():
 
 
 def test_dict_spec_is_accepted_and_bad_dtype_is_a_config_error():
-    report = QualityCheck({"columns": {"x": {"max": 1}}}).run(pd.DataFrame({"x": [0, 2]}))
+    report = QualityCheck({"columns": {"x": {"max": 1}}}).check(pd.DataFrame({"x": [0, 2]}))
     assert report.failures == ["x: 1 value above max 1 (highest 2)"]
     with pytest.raises(ConfigError, match=r"columns\.x\.dtype: got 'no-such-type'"):
-        QualityCheck({"columns": {"x": {"dtype": "no-such-type"}}}).run(pd.DataFrame({"x": [0]}))
+        QualityCheck({"columns": {"x": {"dtype": "no-such-type"}}}).check(pd.DataFrame({"x": [0]}))
 
 
 @pytest.mark.parametrize(
@@ -212,16 +212,17 @@ def test_dict_spec_is_accepted_and_bad_dtype_is_a_config_error():
 )
 def test_run_rejects_bad_data(expectations, data, error, match):
     with pytest.raises(error, match=match):
-        QualityCheck(expectations).run(data)
+        QualityCheck(expectations).check(data)
 
 
 def test_run_rejects_bad_expectations():
-    with pytest.raises(InputError, match="Invalid expectations: got 'str'"):
-        QualityCheck("age > 3").run(pd.DataFrame({"a": [1]}))
+    allowed = "allowed: an Expectations object or a spec dict"
+    with pytest.raises(InputError, match=f"Invalid expectations: got 'age > 3'; {allowed}"):
+        QualityCheck("age > 3").check(pd.DataFrame({"a": [1]}))
 
 
 def test_to_dict_is_json_and_plot_counts_failures_per_column(bad, expectations):
-    report = QualityCheck(expectations).run(bad)
+    report = QualityCheck(expectations).check(bad)
     data = json.loads(report.to_json())
     assert data["passed"] is False and data["n_failed"] == 3 and data["n_rows"] == N
     assert len(data["expectations"]) == 16
@@ -232,8 +233,8 @@ def test_to_dict_is_json_and_plot_counts_failures_per_column(bad, expectations):
     assert "3 of 16 failed" in ax.get_title()
 
 
-def test_example_report_and_html_escaping():
-    report = QualityReport._example()
+def test_example_report_and_html_escaping(result_examples):
+    report = result_examples.quality_report()
     html = report._repr_html_()
     assert "&lt;north&gt;" in html and "<north>" not in html
 
@@ -241,7 +242,7 @@ def test_example_report_and_html_escaping():
 def test_log_to_mlflow_writes_metrics_and_report(tracking_uri, bad, expectations):
     import mlflow
 
-    report = QualityCheck(expectations).run(bad)
+    report = QualityCheck(expectations).check(bad)
     with mlflow.start_run() as run:
         run_id = report.log_to_mlflow()
     assert run_id == run.info.run_id
@@ -259,8 +260,8 @@ def test_log_to_mlflow_writes_metrics_and_report(tracking_uri, bad, expectations
     assert mlflow.get_run(run_id).data.metrics["batch2_passed"] == 0.0
 
 
-def test_log_to_mlflow_without_a_run_or_with_unknown_run(tracking_uri):
-    report = QualityReport._example()
+def test_log_to_mlflow_without_a_run_or_with_unknown_run(tracking_uri, result_examples):
+    report = result_examples.quality_report()
     with pytest.raises(TrackingError, match="No active MLflow run"):
         report.log_to_mlflow()
     with pytest.raises(TrackingError, match="Cannot log to run 'nope'"):

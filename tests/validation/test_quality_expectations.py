@@ -132,17 +132,20 @@ def test_hand_written_yaml_spec(tmp_path):
 @pytest.mark.parametrize(
     ("spec", "match"),
     [
-        ({"columns": {"age": {"maximum": 3}}}, r"columns\.age: unknown key\(s\) \['maximum'\]"),
-        ({"colums": {}}, r"<root>: unknown key\(s\) \['colums'\]"),
-        ({"table": {"rows": 3}}, r"table: unknown key\(s\) \['rows'\]"),
+        ({"columns": {"age": {"maximum": 3}}}, r"columns\.age\.maximum: unknown key"),
+        ({"colums": {}}, r"colums: unknown key; allowed keys: \['columns', 'table', 'severity'\]"),
+        ({"table": {"rows": 3}}, r"table\.rows: unknown key; allowed keys: \['row_count', "),
         ({"columns": {"x": {"max_missing": 2}}}, r"columns\.x\.max_missing: got 2"),
         ({"columns": {"x": {"max_out_of_range": -1}}}, r"columns\.x\.max_out_of_range"),
-        ({"columns": {"x": {"min": 5, "max": 1}}}, r"columns\.x\.min: got 5"),
+        ({"columns": {"x": {"min": 5, "max": 1}}}, r"columns\.x: min \(5\) must be <= max \(1\)"),
         ({"columns": {"x": {"categories": "abc"}}}, r"columns\.x\.categories"),
-        ({"columns": {"x": {"severity": "fatal"}}}, r"\['error', 'warning'\]"),
-        ({"severity": {"size": "warning"}}, r"severity: unknown key\(s\) \['size'\]"),
+        (
+            {"columns": {"x": {"severity": "fatal"}}},
+            r"columns\.x\.severity: got 'fatal'; allowed: 'error' or",
+        ),
+        ({"severity": {"size": "warning"}}, r"severity\.size\[key\]: got 'size'; allowed"),
         ({"table": {"row_count": {"min": -1}}}, r"table\.row_count\.min"),
-        ([1, 2], r"<root>: got \[1, 2\]"),
+        ([1, 2], r"must be a YAML mapping, got list"),
     ],
 )
 def test_bad_specs_raise_config_error_naming_the_key(spec, match):
@@ -150,12 +153,26 @@ def test_bad_specs_raise_config_error_naming_the_key(spec, match):
         Expectations.from_dict(spec)
 
 
+def test_every_problem_of_a_spec_file_is_reported_at_once_with_the_file(tmp_path):
+    path = tmp_path / "exp.yaml"
+    path.write_text(
+        "columns:\n  age: {max_missing: 2, min: 5, max: 1}\n  region: {severity: fatal}\n"
+        "table: {row_count: {min: -1}}\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        Expectations.from_yaml(path)
+    text = str(info.value)
+    assert text.startswith(f"Invalid expectation spec {path}: 3 problem(s)"), text
+    for part in ("columns.age.max_missing", "columns.region.severity", "table.row_count.min"):
+        assert part in text, part
+
+
 def test_from_yaml_errors(tmp_path):
     with pytest.raises(InputError, match="Invalid path"):
         Expectations.from_yaml(tmp_path / "missing.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("columns: [unclosed\n")
-    with pytest.raises(ConfigError, match="Cannot parse"):
+    with pytest.raises(ConfigError, match=r"bad\.yaml: the expectation spec is not valid YAML"):
         Expectations.from_yaml(bad)
 
 

@@ -84,7 +84,7 @@ def test_two_bad_windows_fire_and_roll_back(tracking_uri, credit, champion_v2):
     assert (frame["accuracy"].iloc[:2] >= 0.85).all() and (frame["accuracy"].iloc[2:] < 0.85).all()
     policy = RollbackPolicy(["accuracy < 0.85"], model_name="credit")
 
-    decision = policy.evaluate(frame, act=True)
+    decision = policy.rollback(policy.check(frame))
 
     assert decision.fire
     reason = decision.reasons[0]
@@ -118,7 +118,7 @@ def test_a_single_bad_window_is_no_false_alarm(tracking_uri, credit, champion_v2
     assert (frame["accuracy"] < 0.85).tolist() == [False, False, False, True]
     policy = RollbackPolicy(["accuracy < 0.85", "roc_auc < 0.7"], model_name="credit")
 
-    decision = policy.evaluate(frame, act=True)
+    decision = policy.rollback(policy.check(frame))
 
     assert not decision.fire and decision.reasons == []
     assert decision.action["status"] == "no_action"
@@ -133,7 +133,7 @@ def test_dry_run_fires_but_does_not_move_the_alias(tracking_uri, credit, champio
     frame = windows(credit, champion_v2, drift_from=2)
     policy = RollbackPolicy(["roc_auc < 0.7"], model_name="credit", dry_run=True)
 
-    decision = policy.apply(policy.evaluate(frame))
+    decision = policy.rollback(policy.check(frame))
 
     assert decision.fire
     assert decision.action["status"] == "dry_run"
@@ -152,7 +152,7 @@ def test_drop_against_the_value_recorded_for_the_previous_version(
     assert "roc_auc" not in recorded.data.metrics
     policy = RollbackPolicy(["roc_auc drop > 0.05"], model_name="credit")
 
-    decision = policy.evaluate(frame)  # previous = v1, found in the registry
+    decision = policy.check(frame)  # previous = v1, found in the registry
 
     assert decision.fire
     outcome = decision.outcomes[0]
@@ -160,15 +160,15 @@ def test_drop_against_the_value_recorded_for_the_previous_version(
         outcome["previous"] - 0.05
     )
     assert "previous version" in decision.reasons[0]["text"]
-    assert not policy.evaluate(frame, previous={"roc_auc": 0.3}).fire
-    assert policy.evaluate(frame, previous=1).fire
-    assert policy.evaluate(frame, previous=windows(credit, credit["v1"], None)).fire
+    assert not policy.check(frame, previous={"roc_auc": 0.3}).fire
+    assert policy.check(frame, previous=1).fire
+    assert policy.check(frame, previous=windows(credit, credit["v1"], None)).fire
 
 
 def test_missing_previous_value_skips_the_drop_rule(tracking_uri, credit, champion_v2):
     frame = windows(credit, champion_v2, drift_from=2)
     policy = RollbackPolicy([{"metric": "accuracy", "max_drop": 0.01}], model_name="credit")
-    decision = policy.evaluate(frame)
+    decision = policy.check(frame)
     assert not decision.fire
     assert decision.outcomes[0]["status"] == "skipped"
     assert "no recorded 'accuracy'" in decision.outcomes[0]["note"]
@@ -180,6 +180,6 @@ def test_rollback_with_no_earlier_version_writes_nothing(tracking_uri, credit):
     frame = pd.DataFrame({"accuracy": [0.5, 0.5]})
     policy = RollbackPolicy(["accuracy < 0.8"], model_name="credit")
     with pytest.raises(RollbackError, match="no earlier version"):
-        policy.evaluate(frame, act=True)
+        policy.rollback(policy.check(frame))
     assert current("credit").version == 1
     assert get_client(tracking_uri).get_experiment_by_name(EXPERIMENT) is None

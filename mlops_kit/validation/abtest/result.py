@@ -2,11 +2,16 @@
 
 Examples
 --------
->>> r = ABTestResult._example()
+>>> import numpy as np
+>>> from mlops_kit.validation.abtest import ab_test
+>>> y = np.array([0, 1, 1, 0, 1] * 400)
+>>> pred_a = np.where(np.arange(2000) % 5 == 0, 1 - y, y)   # 80% right
+>>> pred_b = np.where(np.arange(2000) % 10 == 0, 1 - y, y)  # 90% right
+>>> r = ab_test(y, pred_a, y_pred_b=pred_b, n_boot=500)
 >>> r.winner, r.significant
 ('B', True)
 >>> r.summary()
-'B is better: +3.1 pts accuracy (B - A), 95% CI [1.2, 5.0], p=0.002 (McNemar)'
+'B is better: +10.0 pts accuracy (B - A), 95% CI [8.8, 11.3], p<0.001 (McNemar)'
 """
 
 from __future__ import annotations
@@ -69,7 +74,8 @@ class ABTestResult(Result):
 
     Examples
     --------
-    >>> ABTestResult._example().to_frame()["arm"].tolist()
+    >>> from mlops_kit.validation.abtest import ab_test
+    >>> ab_test([0, 1] * 50, [0, 1] * 50, y_pred_b=[1, 1] * 50).to_frame()["arm"].tolist()
     ['A', 'B', 'B - A']
     """
 
@@ -134,21 +140,9 @@ class ABTestResult(Result):
             return f"{100 * value:+.1f} pts" if sign else f"{100 * value:.1f}"
         return f"{value:+.4g}" if sign else f"{value:.4g}"
 
-    @classmethod
-    def _example(cls) -> ABTestResult:
-        return cls(
-            metric="accuracy", greater_is_better=True, in_points=True, paired=True,
-            alpha=0.05, power=0.8, test="McNemar", statistic=9.6, p_value=0.002,
-            significant=True, winner="B", n_a=2000, n_b=2000, value_a=0.80, value_b=0.831,
-            ci_a=[0.782, 0.817], ci_b=[0.814, 0.847], difference=0.031,
-            ci_difference=[0.012, 0.050], ci_method="paired bootstrap percentile",
-            min_detectable_difference=0.02, rows_needed=None, n_boot=2000, seed=0,
-            table=[[1550, 50], [112, 288]],
-            verdict="B is better: +3.1 pts accuracy (B - A), 95% CI [1.2, 5.0], p=0.002 "
-            "(McNemar)",
-        )  # fmt: skip
-
-    def log_to_mlflow(self, run_id: str | None = None, *, prefix: str = "ab") -> str:
+    def log_to_mlflow(
+        self, run_id: str | None = None, *, prefix: str = "ab", tracking_uri: str | None = None
+    ) -> str:
         """Log values, difference and p-value as metrics and the result as JSON; return run id.
 
         Metrics ``<prefix>_value_a``, ``<prefix>_value_b``, ``<prefix>_difference``,
@@ -166,4 +160,11 @@ class ABTestResult(Result):
             f"{prefix}_significant": float(bool(self.significant)),
         }
         params = {f"{prefix}_metric": self.metric, f"{prefix}_test": self.test}
-        return log_result(self, metrics, f"{prefix}/result.json", run_id=run_id, params=params)
+        return log_result(
+            self,
+            metrics,
+            f"{prefix}/result.json",
+            run_id=run_id,
+            params=params,
+            tracking_uri=tracking_uri,
+        )

@@ -10,9 +10,12 @@ a :class:`PerformanceReport` (``passed``, ``raise_if_failed()``,
 
 Examples
 --------
->>> from mlops_kit.validation.performance import PerformanceGate, PerformanceReport
->>> PerformanceReport._example().summary()
-'FAILED: 1 of 5 checks; roc_auc on region=north 0.71 < 0.75 (1 skipped)'
+>>> import pandas as pd
+>>> from sklearn.dummy import DummyClassifier
+>>> from mlops_kit.validation.performance import PerformanceGate
+>>> X, y = pd.DataFrame({"x": range(100)}), [0, 1, 1, 1] * 25
+>>> PerformanceGate({"accuracy": 0.8}).check(DummyClassifier().fit(X, y), X, y).summary()
+'FAILED: 1 of 1 checks; accuracy 0.75 < 0.8'
 """
 
 from __future__ import annotations

@@ -18,14 +18,15 @@ Examples
 from __future__ import annotations
 
 import math
-import numbers
 
+from mlops_kit._params import InstanceOf, Interval, Options, Params, Predicate
 from mlops_kit.errors import InputError
 from mlops_kit.metrics import (
     DEFAULT_METRICS,
     METRICS,
     MetricUndefined,
     compute_metric,
+    described,
     get_metric,
     infer_task,
 )
@@ -51,8 +52,17 @@ IF_NO_CHAMPION = ("pass", "fail", "raise")
 _TOLERANCE = 1e-12
 
 
-class PerformanceGate:
+def _model_or_name(value) -> bool:
+    return (isinstance(value, str) and bool(value.strip())) or callable(
+        getattr(value, "predict", None)
+    )
+
+
+class PerformanceGate(Params):
     """Check a model's metrics against thresholds and against the current champion.
+
+    A gate: :meth:`check` returns a :class:`PerformanceReport` that passes or
+    fails. Metrics come from the kit's registry (:mod:`mlops_kit.metrics`).
 
     Parameters
     ----------
@@ -95,8 +105,28 @@ class PerformanceGate:
     Examples
     --------
     >>> gate = PerformanceGate({"roc_auc": ">= 0.75"}, champion="credit", max_drop=0.01)
+    >>> gate
+    PerformanceGate(thresholds={'roc_auc': '>= 0.75'}, champion='credit', max_drop=0.01)
     >>> gate.check(candidate, X_test, y_test).raise_if_failed()  # doctest: +SKIP
     """
+
+    _parameter_constraints = {
+        "thresholds": [
+            None,
+            InstanceOf(dict, list, tuple, str, description="a dict, list or string of thresholds"),
+        ],
+        "champion": [None, Predicate(_model_or_name, "a registered model name or a fitted model")],
+        "alias": [InstanceOf(str, description="an alias name")],
+        "max_drop": [
+            None,
+            Interval(float, 0, None),
+            InstanceOf(str, dict, description="a percentage such as '2%' or a dict per metric"),
+        ],
+        "min_slice_size": [Interval(int, 1, None)],
+        "task": [None, Options("classification", "regression")],
+        "if_no_champion": [Options(*IF_NO_CHAMPION)],
+        "tracking_uri": [None, InstanceOf(str, description="a tracking URI")],
+    }
 
     def __init__(
         self,
@@ -125,11 +155,7 @@ class PerformanceGate:
 
     # --- validation -----------------------------------------------------------
     def _validate(self):
-        size = self.min_slice_size
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
-            raise InputError.invalid("min_slice_size", size, "an integer >= 1")
-        if self.if_no_champion not in IF_NO_CHAMPION:
-            raise InputError.invalid("if_no_champion", self.if_no_champion, str(IF_NO_CHAMPION))
+        self._validate_params()
         check_alias(self.alias)
         thresholds = parse_thresholds(self.thresholds)
         drops = self.max_drop if isinstance(self.max_drop, dict) else {}
@@ -207,6 +233,7 @@ class PerformanceGate:
                 rows.append(
                     self._row(name, mask, n, small, t, drop, y_arr, cand_pred, champ_pred, notes)
                 )
+        self._require_something_computed(rows)
         return PerformanceReport(
             rows,
             task=task,
@@ -215,6 +242,20 @@ class PerformanceGate:
             champion=champ_info,
             candidate=cand_info,
             notes=notes,
+        )
+
+    @staticmethod
+    def _require_something_computed(rows) -> None:
+        """A gate that computed no metric on the whole data compared nothing: bad input."""
+        overall = [r for r in rows if r["slice"] == OVERALL]
+        if any(r["value"] is not None for r in overall):
+            return
+        reasons = "; ".join(dict.fromkeys(r["reason"].removeprefix("skipped: ") for r in overall))
+        raise described(
+            "y",
+            f"rows on which no gate metric can be computed ({reasons})",
+            "rows where at least one gate metric is defined (both classes for roc_auc)",
+            "Nothing was checked, so the gate cannot pass; choose other metrics or more rows.",
         )
 
     def _champion(self):

@@ -2,11 +2,16 @@
 
 Examples
 --------
->>> report = PerformanceReport._example()
+>>> import pandas as pd
+>>> from sklearn.dummy import DummyClassifier
+>>> from mlops_kit.validation.performance import PerformanceGate
+>>> X, y = pd.DataFrame({"x": range(100)}), [0, 1, 1, 1] * 25
+>>> gate = PerformanceGate({"accuracy": ">= 0.8", "recall": ">= 0.9"})
+>>> report = gate.check(DummyClassifier().fit(X, y), X, y)
 >>> report.passed
 False
 >>> report.summary()
-'FAILED: 1 of 5 checks; roc_auc on region=north 0.71 < 0.75 (1 skipped)'
+'FAILED: 1 of 2 checks; accuracy 0.75 < 0.8'
 """
 
 from __future__ import annotations
@@ -61,7 +66,11 @@ class PerformanceReport(Result):
 
     Examples
     --------
-    >>> report = PerformanceReport._example()
+    >>> import pandas as pd
+    >>> from sklearn.dummy import DummyClassifier
+    >>> from mlops_kit.validation.performance import PerformanceGate
+    >>> X, y = pd.DataFrame({"x": range(100)}), [0, 1, 1, 1] * 25
+    >>> report = PerformanceGate({"accuracy": 0.7}).check(DummyClassifier().fit(X, y), X, y)
     >>> report.to_frame().loc[0, ["slice", "metric", "status"]].tolist()
     ['overall', 'accuracy', 'passed']
     """
@@ -131,12 +140,17 @@ class PerformanceReport(Result):
 
         Examples
         --------
+        >>> import pandas as pd
+        >>> from sklearn.dummy import DummyClassifier
+        >>> from mlops_kit.validation.performance import PerformanceGate
+        >>> X, y = pd.DataFrame({"x": range(100)}), [0, 1, 1, 1] * 25
+        >>> report = PerformanceGate({"accuracy": 0.8}).check(DummyClassifier().fit(X, y), X, y)
         >>> try:
-        ...     PerformanceReport._example().raise_if_failed()
+        ...     report.raise_if_failed()
         ... except GateFailedError as exc:
         ...     print(exc)
-        Performance gate failed 1 of 5 checks:
-        - roc_auc on region=north 0.71 < 0.75
+        Performance gate failed 1 of 1 checks:
+        - accuracy 0.75 < 0.8
         """
         if not self.passed:
             lines = "\n".join(f"- {line}" for line in self.failures)
@@ -214,7 +228,9 @@ class PerformanceReport(Result):
         ax.set_title(f"{self.title}: {'PASSED' if self.passed else 'FAILED'}")
         return ax
 
-    def log_to_mlflow(self, run_id: str | None = None, *, tracking_uri: str | None = None) -> str:
+    def log_to_mlflow(
+        self, run_id: str | None = None, *, prefix: str = "perf", tracking_uri: str | None = None
+    ) -> str:
         """Log the metrics, a ``passed`` tag and this report's JSON to the candidate's run.
 
         The run is ``run_id``, else the active MLflow run, else the run of the
@@ -227,41 +243,4 @@ class PerformanceReport(Result):
         """
         from mlops_kit.validation.performance.mlflow_log import log_report
 
-        return log_report(self, run_id=run_id, tracking_uri=tracking_uri)
-
-    @classmethod
-    def _example(cls) -> PerformanceReport:
-        def row(slice_, n, metric, value, status, reason, threshold=None, bounds=(), champ=None):
-            delta = None if champ is None else value - champ
-            passed = {"passed": True, "failed": False}.get(status)
-            return {
-                "slice": slice_,
-                "n": n,
-                "metric": metric,
-                "value": value,
-                "threshold": threshold,
-                "bounds": list(bounds),
-                "champion_value": champ,
-                "delta": delta,
-                "relative_bound": None if champ is None else champ - 0.01,
-                "status": status,
-                "passed": passed,
-                "reason": reason,
-            }
-
-        checks = [
-            row("overall", 600, "accuracy", 0.86, "passed", "0.86 >= 0.8", ">= 0.8", [0.8], 0.85),
-            row("overall", 600, "roc_auc", 0.81, "passed", "0.81 >= 0.75", ">= 0.75", [0.75], 0.8),
-            row("region=north", 120, "accuracy", 0.84, "passed", "ok", ">= 0.8", [0.8], 0.84),
-            row("region=north", 120, "roc_auc", 0.71, "failed", "0.71 < 0.75", ">= 0.75", [0.75]),
-            row("<b>tiny</b>", 12, "accuracy", 0.9, "skipped", "skipped: n < 50", "<= 12", [12]),
-            row("region=south", 480, "roc_auc", 0.83, "passed", "ok", ">= 0.75", [0.75], 0.82),
-        ]
-        return cls(
-            checks,
-            task="classification",
-            n_rows=600,
-            min_slice_size=50,
-            champion={"name": "credit", "alias": "champion", "version": 1, "run_id": None},
-            notes=["example"],
-        )
+        return log_report(self, run_id=run_id, prefix=prefix, tracking_uri=tracking_uri)

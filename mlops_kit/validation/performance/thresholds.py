@@ -26,14 +26,14 @@ True
 from __future__ import annotations
 
 import math
-import numbers
 import re
 from dataclasses import dataclass
 
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError
 from mlops_kit.metrics import METRICS, get_metric
 
-__all__ = ["OPERATORS", "Threshold", "fmt", "parse_max_drop", "parse_thresholds"]
+__all__ = ["OPERATORS", "Threshold", "fmt", "parse_max_drop", "parse_thresholds", "to_number"]
 
 #: operator -> (holds(value, bound), operator shown when the check fails)
 OPERATORS = {
@@ -97,32 +97,60 @@ class Threshold:
         return None
 
 
-def _number(where: str, value, allowed: str = "a finite number") -> float:
+_FINITE = [Interval(float)]
+_DROP_ALLOWED = "a number >= 0 (same units as the metric) or a percentage such as '2%'"
+
+
+def to_number(where: str, value, constraints=_FINITE, allowed: str | None = None) -> float:
+    """Return ``value`` (a number or numeric text, as YAML and the CLI give) as a float.
+
+    The value must satisfy ``constraints`` (:mod:`mlops_kit._params`; default
+    a finite number); the error names ``where`` and says ``allowed`` (default:
+    what the constraints allow).
+
+    Examples
+    --------
+    >>> to_number("bound", "0.75"), to_number("bound", 3)
+    (0.75, 3)
+    >>> to_number("min_consecutive", "x", [Interval(int, 1, None)])
+    Traceback (most recent call last):
+    ...
+    mlops_kit.errors.InputError: Invalid min_consecutive: got 'x'; allowed: an integer >= 1.
+    """
+    parsed = value
     if isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            raise InputError.invalid(where, value, allowed) from None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise InputError.invalid(where, value, allowed)
-    return float(value)
+        for kind in (int, float):
+            try:
+                parsed = kind(value.strip())
+                break
+            except ValueError:
+                pass
+    try:
+        check_param(where, parsed, constraints)
+    except InputError:
+        if allowed is None and parsed is value:
+            raise
+        from mlops_kit._params import describe
+
+        raise InputError.invalid(where, value, allowed or describe(constraints)) from None
+    return parsed if isinstance(parsed, int) and not isinstance(parsed, bool) else float(parsed)
 
 
 def parse_max_drop(value, where: str = "max_drop") -> tuple[float | None, bool]:
     """Return ``(drop, relative)`` from a number >= 0 or a percentage string like ``"2%"``.
 
+    The one parser of allowed drops: performance gates and rollback rules use it.
+
     Examples
     --------
-    >>> parse_max_drop(0.01), parse_max_drop(None)
-    ((0.01, False), (None, False))
+    >>> parse_max_drop(0.01), parse_max_drop(None), parse_max_drop(" 5% ")
+    ((0.01, False), (None, False), (0.05, True))
     """
     if value is None:
         return None, False
-    allowed = "a number >= 0 (same units as the metric) or a percentage such as '2%'"
     relative = isinstance(value, str) and value.strip().endswith("%")
-    number = _number(where, value.strip()[:-1] if relative else value, allowed)
-    if number < 0:
-        raise InputError.invalid(where, value, allowed)
+    raw = value.strip()[:-1] if relative else value
+    number = to_number(where, raw, [Interval(float, 0, None)], _DROP_ALLOWED)
     return (number / 100.0 if relative else number), relative
 
 
@@ -136,13 +164,15 @@ def _from_value(metric: str, value, where: str) -> Threshold:
         if not match:
             raise InputError.invalid(where, value, "an operator and a number, e.g. '>= 0.75'")
         try:
-            bound = _number(where, match.group(2))
+            bound = to_number(where, match.group(2))
         except InputError:
             raise InputError.invalid(
                 where, value, "an operator and a number, e.g. '>= 0.75'"
             ) from None
         return Threshold(metric, ((match.group(1), bound),))
-    bound = _number(where, value, "a number, an operator string such as '>= 0.75', a dict or None")
+    bound = to_number(
+        where, value, allowed="a number, an operator string such as '>= 0.75', a dict or None"
+    )
     return Threshold(metric, ((">=" if METRICS[metric].higher_is_better else "<=", bound),))
 
 
@@ -153,9 +183,9 @@ def _from_fields(metric: str, fields: dict, where: str, *, allow_metric: bool) -
             raise InputError.invalid(f"{where} key", key, f"one of {list(keys)}")
     conditions = []
     if fields.get("min") is not None:
-        conditions.append((">=", _number(f"{where}['min']", fields["min"])))
+        conditions.append((">=", to_number(f"{where}['min']", fields["min"])))
     if fields.get("max") is not None:
-        conditions.append(("<=", _number(f"{where}['max']", fields["max"])))
+        conditions.append(("<=", to_number(f"{where}['max']", fields["max"])))
     drop, relative = parse_max_drop(fields.get("max_drop"), f"{where}['max_drop']")
     return Threshold(metric, tuple(conditions), drop, relative)
 

@@ -36,7 +36,7 @@ Examples
 >>> from mlops_kit.validation.quality import Expectations, QualityCheck
 >>> ref = pd.DataFrame({"income": [1.0, 2.0, 3.0, 4.0], "region": ["n", "s", "n", "s"]})
 >>> new = pd.DataFrame({"income": [1.0, None, 3.0, 9.0], "region": ["n", "s", "XX", "s"]})
->>> report = QualityCheck(Expectations.learn(ref)).run(new)
+>>> report = QualityCheck(Expectations.learn(ref)).check(new)
 >>> report.passed
 False
 >>> for line in report.failures:
@@ -48,8 +48,15 @@ region: unseen categories ['XX'] (1 row)
 
 from __future__ import annotations
 
-from mlops_kit.validation.quality.check import QualityCheck
-from mlops_kit.validation.quality.expectations import Expectations
-from mlops_kit.validation.quality.result import QualityReport
+from mlops_kit._lazy import lazy_exports
 
-__all__ = ["Expectations", "QualityCheck", "QualityReport"]
+#: public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    "QualityCheck": "check",
+    "Expectations": "expectations",
+    "QualityReport": "result",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

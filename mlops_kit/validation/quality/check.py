@@ -12,7 +12,7 @@ Examples
 >>> from mlops_kit.validation.quality import Expectations
 >>> ref = pd.DataFrame({"age": [20, 30, 40, 50], "region": ["n", "s", "n", "s"]})
 >>> new = pd.DataFrame({"age": [25, 99, 120, 30], "region": ["n", "XX", "s", "n"]})
->>> report = QualityCheck(Expectations.learn(ref)).run(new)
+>>> report = QualityCheck(Expectations.learn(ref)).check(new)
 >>> for line in report.failures:
 ...     print(line)
 age: 2 values above max 50 (50.0% > allowed 1.0%; highest 120)
@@ -21,8 +21,11 @@ region: unseen categories ['XX'] (1 row)
 
 from __future__ import annotations
 
-from mlops_kit.errors import InputError
+from mlops_kit._params import InstanceOf, Params
+from mlops_kit.validation.quality.expectations import Expectations
+from mlops_kit.validation.quality.learn import require_frame
 from mlops_kit.validation.quality.result import QualityReport
+from mlops_kit.validation.quality.schema import run_schema
 from mlops_kit.validation.quality.spec import DEFAULT_SEVERITY, TABLE, normalise_spec
 
 __all__ = ["QualityCheck", "format_share"]
@@ -58,8 +61,8 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-class QualityCheck:
-    """Check data against :class:`~.expectations.Expectations`.
+class QualityCheck(Params):
+    """Check data against :class:`~.expectations.Expectations`: a gate that passes or fails.
 
     Parameters
     ----------
@@ -72,26 +75,25 @@ class QualityCheck:
     >>> import pandas as pd
     >>> from mlops_kit.validation.quality import Expectations
     >>> exp = Expectations().expect_column("income", max_missing=0.0)
-    >>> QualityCheck(exp).run(pd.DataFrame({"income": [1.0, None]})).failures
+    >>> QualityCheck(exp).check(pd.DataFrame({"income": [1.0, None]})).failures
     ['income: 50.0% missing > allowed 0.0%']
     """
+
+    _parameter_constraints = {
+        "expectations": [
+            InstanceOf(Expectations, dict, description="an Expectations object or a spec dict")
+        ],
+    }
 
     def __init__(self, expectations):
         self.expectations = expectations
 
     def _spec(self) -> dict:
-        from mlops_kit.validation.quality.expectations import Expectations
-
+        self._validate_params()
         exp = self.expectations
-        if isinstance(exp, Expectations):
-            return normalise_spec(exp.spec)
-        if isinstance(exp, dict):
-            return normalise_spec(exp)
-        raise InputError.invalid(
-            "expectations", type(exp).__name__, "an Expectations object or a spec dict"
-        )
+        return normalise_spec(exp.spec if isinstance(exp, Expectations) else exp)
 
-    def run(self, data) -> QualityReport:
+    def check(self, data) -> QualityReport:
         """Check ``data`` and return a :class:`~.result.QualityReport`.
 
         Raises
@@ -101,9 +103,6 @@ class QualityCheck:
         ConfigError
             The expectations are invalid (for example an unknown dtype name).
         """
-        from mlops_kit.validation.quality.learn import require_frame
-        from mlops_kit.validation.quality.schema import run_schema
-
         spec = self._spec()
         require_frame(data, "data")
         failures, cases = run_schema(spec, data)

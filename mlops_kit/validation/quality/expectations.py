@@ -24,7 +24,10 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from mlops_kit.errors import ConfigError, InputError
+from mlops_kit._params import Options, check_param
+from mlops_kit._yaml import read_yaml
+from mlops_kit.errors import InputError
+from mlops_kit.validation.quality.learn import learn_spec
 from mlops_kit.validation.quality.spec import KINDS, SEVERITIES, empty_spec, normalise_spec
 
 __all__ = ["Expectations"]
@@ -79,21 +82,14 @@ class Expectations:
 
     # --- construction -------------------------------------------------------
     @classmethod
-    def learn(
-        cls,
-        reference,
-        *,
-        categorical_max_unique: int = 50,
-        range_margin: float = 0.0,
-        missing_tolerance: float = 0.01,
-        range_tolerance: float = 0.01,
-        duplicate_tolerance: float = 0.01,
-        row_count_ratio: tuple[float, float] | None = None,
-    ) -> Expectations:
+    def learn(cls, reference, **options) -> Expectations:
         """Learn expectations from a reference DataFrame.
 
-        See :func:`mlops_kit.validation.quality.learn.learn_expectations` for
-        the parameters.
+        ``options`` are the keywords of
+        :func:`mlops_kit.validation.quality.learn.learn_spec`, where they are
+        declared and documented: ``categorical_max_unique``, ``range_margin``,
+        ``missing_tolerance``, ``range_tolerance``, ``duplicate_tolerance``,
+        ``row_count_ratio``.
 
         Examples
         --------
@@ -102,17 +98,7 @@ class Expectations:
         >>> Expectations.learn(ref).to_dict()["columns"]["region"]["categories"]
         ['n', 's']
         """
-        from mlops_kit.validation.quality.learn import learn_expectations
-
-        return learn_expectations(
-            reference,
-            categorical_max_unique=categorical_max_unique,
-            range_margin=range_margin,
-            missing_tolerance=missing_tolerance,
-            range_tolerance=range_tolerance,
-            duplicate_tolerance=duplicate_tolerance,
-            row_count_ratio=row_count_ratio,
-        )
+        return cls(learn_spec(reference, **options))
 
     @classmethod
     def from_dict(cls, spec) -> Expectations:
@@ -137,16 +123,11 @@ class Expectations:
         >>> Expectations.from_yaml(path).to_dict()
         {'columns': {}, 'table': {'row_count': {'min': 1}}}
         """
-        import yaml
-
         path = Path(path)
         if not path.is_file():
             raise InputError.invalid("path", str(path), "an existing YAML file")
-        try:
-            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"Cannot parse expectations file {str(path)!r}: {exc}") from exc
-        return cls.from_dict(spec if spec is not None else {})
+        spec = read_yaml(path, "expectation spec")
+        return cls(normalise_spec(spec if spec is not None else {}, source=path))
 
     # --- export -------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -261,10 +242,8 @@ class Expectations:
         {'row_count': 'warning'}
         """
         for kind, level in levels.items():
-            if kind not in KINDS:
-                raise InputError.invalid("kind", kind, f"one of {list(KINDS)}")
-            if level not in SEVERITIES:
-                raise InputError.invalid(kind, level, f"one of {list(SEVERITIES)}")
+            check_param("kind", kind, [Options(*KINDS)])
+            check_param(kind, level, [Options(*SEVERITIES)])
 
         def change(spec):
             spec["severity"].update(levels)

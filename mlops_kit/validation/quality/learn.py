@@ -1,21 +1,32 @@
-"""Learn expectations from a reference DataFrame.
+"""Learn an expectation spec from a reference DataFrame (:meth:`Expectations.learn` wraps it).
 
 Examples
 --------
 >>> import pandas as pd
 >>> ref = pd.DataFrame({"age": [20, 30, None], "region": ["n", "s", "n"]})
->>> exp = learn_expectations(ref, missing_tolerance=0.0, range_tolerance=0.0)
->>> exp.to_dict()["columns"]["age"]
-{'dtype': 'float64', 'max_missing': 0.333333, 'min': 20.0, 'max': 30.0}
+>>> spec = learn_spec(ref, missing_tolerance=0.0, range_tolerance=0.0)
+>>> {k: v for k, v in spec["columns"]["age"].items() if v is not None}
+{'dtype': 'float64', 'required': True, 'max_missing': 0.333333, 'min': 20.0, 'max': 30.0}
 """
 
 from __future__ import annotations
 
 import math
 
+from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import ColumnError, InputError
+from mlops_kit.validation.quality.spec import normalise_spec
 
-__all__ = ["learn_expectations", "require_frame"]
+__all__ = ["LEARN_CONSTRAINTS", "learn_spec", "require_frame"]
+
+#: the learning options, declared once
+LEARN_CONSTRAINTS = {
+    "categorical_max_unique": [Interval(int, 0, None)],
+    "range_margin": [Interval(float, 0, None)],
+    "missing_tolerance": [Interval(float, 0, None)],
+    "range_tolerance": [Interval(float, 0, 1)],
+    "duplicate_tolerance": [Interval(float, 0, None)],
+}
 
 
 def require_frame(data, name: str = "data"):
@@ -96,7 +107,7 @@ def _sort_key(value):
     return (type(value).__name__, str(value))
 
 
-def learn_expectations(
+def learn_spec(
     reference,
     *,
     categorical_max_unique: int = 50,
@@ -106,7 +117,7 @@ def learn_expectations(
     duplicate_tolerance: float = 0.01,
     row_count_ratio: tuple[float, float] | None = None,
 ):
-    """Learn :class:`~.expectations.Expectations` from a reference DataFrame.
+    """Learn an expectation spec (the canonical dict) from a reference DataFrame.
 
     Parameters
     ----------
@@ -136,7 +147,9 @@ def learn_expectations(
 
     Returns
     -------
-    Expectations
+    dict
+        The canonical spec (see :func:`~.spec.normalise_spec`);
+        :meth:`Expectations.learn` wraps it in an :class:`~.expectations.Expectations`.
 
     Notes
     -----
@@ -149,29 +162,20 @@ def learn_expectations(
     --------
     >>> import pandas as pd
     >>> ref = pd.DataFrame({"x": [0.0, 10.0]})
-    >>> learn_expectations(ref, range_margin=0.1).to_dict()["columns"]["x"]["min"]
+    >>> learn_spec(ref, range_margin=0.1)["columns"]["x"]["min"]
     -1.0
     """
     import pandas as pd
 
-    from mlops_kit.validation.quality.expectations import Expectations
-    from mlops_kit.validation.quality.spec import normalise_spec
-
     require_frame(reference, "reference")
-    if isinstance(categorical_max_unique, bool) or not isinstance(categorical_max_unique, int):
-        raise InputError.invalid("categorical_max_unique", categorical_max_unique, "an int >= 0")
-    if categorical_max_unique < 0:
-        raise InputError.invalid("categorical_max_unique", categorical_max_unique, "an int >= 0")
     for name, value in (
+        ("categorical_max_unique", categorical_max_unique),
         ("range_margin", range_margin),
         ("missing_tolerance", missing_tolerance),
         ("range_tolerance", range_tolerance),
         ("duplicate_tolerance", duplicate_tolerance),
     ):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
-            raise InputError.invalid(name, value, "a number >= 0")
-    if range_tolerance > 1:
-        raise InputError.invalid("range_tolerance", range_tolerance, "a share in [0, 1]")
+        check_param(name, value, LEARN_CONSTRAINTS[name])
     n = len(reference)
     row_count = {"min": 1, "max": None}
     if row_count_ratio is not None:
@@ -222,4 +226,4 @@ def learn_expectations(
         if dup_share is None
         else _share(dup_share + duplicate_tolerance),
     }
-    return Expectations(normalise_spec({"columns": columns, "table": table}))
+    return normalise_spec({"columns": columns, "table": table})

@@ -2,11 +2,14 @@
 
 Examples
 --------
->>> report = QualityReport._example()
+>>> import pandas as pd
+>>> from mlops_kit.validation.quality import Expectations, QualityCheck
+>>> exp = Expectations().expect_column("income", max_missing=0.01)
+>>> report = QualityCheck(exp).check(pd.DataFrame({"income": [1.0, None, 3.0, 4.0]}))
 >>> report.passed
 False
 >>> report.failures
-['income: 3.2% missing > allowed 1.0%']
+['income: 25.0% missing > allowed 1.0%']
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ FIELDS = (
 class QualityReport(Result):
     """One row per expectation: what was expected, what was observed, passed or not.
 
-    Returned by :meth:`~mlops_kit.validation.quality.check.QualityCheck.run`.
+    Returned by :meth:`~mlops_kit.validation.quality.check.QualityCheck.check`.
 
     Parameters
     ----------
@@ -53,9 +56,12 @@ class QualityReport(Result):
 
     Examples
     --------
-    >>> r = QualityReport._example()
-    >>> r.to_frame()[["column", "expectation", "observed"]].iloc[0].tolist()
-    ['income', 'max_missing', 0.032]
+    >>> import pandas as pd
+    >>> from mlops_kit.validation.quality import Expectations, QualityCheck
+    >>> exp = Expectations().expect_column("income", max_missing=0.01)
+    >>> r = QualityCheck(exp).check(pd.DataFrame({"income": [1.0, None, 3.0, 4.0]}))
+    >>> r.to_frame()[["column", "expectation", "observed"]].iloc[1].tolist()
+    ['income', 'max_missing', 0.25]
     """
 
     title = "Data quality"
@@ -95,11 +101,15 @@ class QualityReport(Result):
 
         Examples
         --------
-        >>> QualityReport._example().raise_if_failed()
+        >>> import pandas as pd
+        >>> from mlops_kit.validation.quality import Expectations, QualityCheck
+        >>> exp = Expectations().expect_column("income", max_missing=0.01)
+        >>> report = QualityCheck(exp).check(pd.DataFrame({"income": [1.0, None, 3.0, 4.0]}))
+        >>> report.raise_if_failed()
         Traceback (most recent call last):
         ...
-        mlops_kit.errors.GateFailedError: Data quality check failed (1 of 3 expectations): \
-income: 3.2% missing > allowed 1.0%
+        mlops_kit.errors.GateFailedError: Data quality check failed (1 of 2 expectations): \
+income: 25.0% missing > allowed 1.0%
         """
         failed = self._failed() if include_warnings else self._failed("error")
         if failed:
@@ -164,23 +174,9 @@ income: 3.2% missing > allowed 1.0%
         ax.set_title(f"{self.title}: {len(self._failed())} of {len(self.rows)} failed")
         return ax
 
-    @classmethod
-    def _example(cls) -> QualityReport:
-        rows = [
-            {"column": "income", "expectation": "max_missing", "expected": 0.01,
-             "observed": 0.032, "passed": False, "severity": "error", "failing_rows": 32,
-             "message": "income: 3.2% missing > allowed 1.0%"},
-            {"column": "region", "expectation": "categories", "expected": ["<north>", "south"],
-             "observed": [], "passed": True, "severity": "error", "failing_rows": 0,
-             "message": "region: no unseen categories"},
-            {"column": "(table)", "expectation": "row_count", "expected": {"min": 1},
-             "observed": 1000, "passed": True, "severity": "error", "failing_rows": None,
-             "message": "(table): 1000 rows"},
-        ]  # fmt: skip
-        return cls(rows, n_rows=1000)
-
-    # --- tracking -----------------------------------------------------------
-    def log_to_mlflow(self, run_id: str | None = None, *, prefix: str = "quality") -> str:
+    def log_to_mlflow(
+        self, run_id: str | None = None, *, prefix: str = "quality", tracking_uri: str | None = None
+    ) -> str:
         """Log the verdict as metrics and the report as a JSON artifact; return the run id.
 
         Logs ``<prefix>_passed`` (1/0), ``<prefix>_n_failed`` and
@@ -192,7 +188,7 @@ income: 3.2% missing > allowed 1.0%
         >>> import tempfile
         >>> from mlops_kit.tracking import start_run
         >>> with start_run("demo", tracking_uri=f"sqlite:///{tempfile.mkdtemp()}/mlruns.db") as run:
-        ...     QualityReport._example().log_to_mlflow() == run.run_id
+        ...     QualityReport([], n_rows=3).log_to_mlflow() == run.run_id
         True
         """
         from mlops_kit.validation.mlflow_log import log_result
@@ -202,4 +198,6 @@ income: 3.2% missing > allowed 1.0%
             f"{prefix}_n_failed": float(len(self._failed())),
             f"{prefix}_n_expectations": float(len(self.rows)),
         }
-        return log_result(self, metrics, f"{prefix}/report.json", run_id=run_id)
+        return log_result(
+            self, metrics, f"{prefix}/report.json", run_id=run_id, tracking_uri=tracking_uri
+        )

@@ -11,10 +11,12 @@ An expectation spec is plain data (a ``dict`` or a YAML file)::
       allow_extra_columns: true
     severity: {max_duplicate_share: warning}
 
-:func:`normalise_spec` checks every key and value and returns the canonical
-form used everywhere else (all keys present, ``None`` where unset). Unknown
-keys raise :class:`~mlops_kit.errors.ConfigError` naming the key and what is
-allowed.
+:func:`normalise_spec` checks every key and value against the schema
+(:class:`QualitySpec`, a :class:`mlops_kit._yaml.ConfigModel`, the kit's one
+mechanism for configuration files) and returns the canonical form used
+everywhere else (all keys present, ``None`` where unset). Every problem is
+reported at once in one :class:`~mlops_kit.errors.ConfigError`, each with its
+key path (``columns.age.maximum``) and what is allowed.
 
 Examples
 --------
@@ -25,11 +27,12 @@ Examples
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from numbers import Real
+import typing
+from typing import Annotated, Literal
 
-from mlops_kit.errors import ConfigError
+from pydantic import Field, field_validator, model_validator
+
+from mlops_kit._yaml import ConfigModel, parse_config, problem
 
 __all__ = [
     "COLUMN_KEYS",
@@ -38,6 +41,7 @@ __all__ = [
     "SEVERITIES",
     "TABLE",
     "TABLE_KEYS",
+    "QualitySpec",
     "empty_spec",
     "normalise_spec",
 ]
@@ -58,126 +62,86 @@ DEFAULT_SEVERITY = {
     "max_duplicate_share": "error",
 }
 KINDS = tuple(DEFAULT_SEVERITY)
-COLUMN_KEYS = (
-    "dtype",
-    "required",
-    "max_missing",
-    "min",
-    "max",
-    "max_out_of_range",
-    "categories",
-    "severity",
-)
-TABLE_KEYS = ("row_count", "max_duplicate_share", "allow_extra_columns")
-_TOP_KEYS = ("columns", "table", "severity")
+
+Severity = Literal["error", "warning"]
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Number = int | Finite
+Share = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+Category = str | int | float | bool
 
 
-def _bad(path: str, got: object, allowed: str) -> ConfigError:
-    shown = repr(got)
-    if len(shown) > 200:
-        shown = shown[:197] + "..."
-    return ConfigError(f"Invalid expectation spec at {path}: got {shown}; allowed: {allowed}.")
-
-
-def _check_keys(mapping: object, allowed: tuple[str, ...], path: str) -> Mapping:
-    if mapping is None:
-        return {}
-    if not isinstance(mapping, Mapping):
-        raise _bad(path, mapping, f"a mapping with keys {list(allowed)}")
-    unknown = [k for k in mapping if k not in allowed]
-    if unknown:
-        raise ConfigError(
-            f"Invalid expectation spec at {path}: unknown key(s) {unknown}; "
-            f"allowed: {list(allowed)}."
-        )
-    return mapping
-
-
-def _number(value: object, path: str, lo: float | None = None, hi: float | None = None):
-    if value is None:
-        return None
-    if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
-        value = value.item()  # numpy scalar -> Python
-    ok = isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
-    if ok and lo is not None and value < lo:
-        ok = False
-    if ok and hi is not None and value > hi:
-        ok = False
-    if not ok:
-        rng = "" if lo is None and hi is None else f" in [{lo}, {hi if hi is not None else 'inf'}]"
-        raise _bad(path, value, f"a finite number{rng} or null")
-    return value
-
-
-def _bool(value: object, path: str, default: bool) -> bool:
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise _bad(path, value, "true or false")
-    return value
-
-
-def _severity(value: object, path: str) -> str | None:
-    if value is None:
-        return None
-    if value not in SEVERITIES:
-        raise _bad(path, value, f"one of {list(SEVERITIES)}")
-    return value
-
-
-def _scalar(value: object):
+def _python(value):
+    """numpy scalars (as a learned spec or a user's frame gives them) -> Python values."""
     if hasattr(value, "item") and getattr(value, "ndim", 1) == 0:
         return value.item()
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
+        return [_python(v) for v in value]
     return value
 
 
-def _column(name: object, raw: object) -> dict:
-    path = f"columns.{name}"
-    raw = _check_keys(raw, COLUMN_KEYS, path)
-    dtype = raw.get("dtype")
-    if dtype is not None and (not isinstance(dtype, str) or not dtype.strip()):
-        raise _bad(f"{path}.dtype", dtype, "a dtype name such as 'int64', 'float64', 'object'")
-    lo = _number(raw.get("min"), f"{path}.min")
-    hi = _number(raw.get("max"), f"{path}.max")
-    if lo is not None and hi is not None and lo > hi:
-        raise _bad(f"{path}.min", lo, f"a number <= max ({hi})")
-    cats = raw.get("categories")
-    if cats is not None:
-        if isinstance(cats, (str, bytes)) or not hasattr(cats, "__iter__"):
-            raise _bad(f"{path}.categories", cats, "a list of allowed values")
-        cats = [_scalar(c) for c in cats]
-        bad = [c for c in cats if not isinstance(c, (str, int, float, bool))]
-        if bad:
-            raise _bad(f"{path}.categories", bad[0], "strings, numbers or booleans")
-    return {
-        "dtype": dtype,
-        "required": _bool(raw.get("required"), f"{path}.required", True),
-        "max_missing": _number(raw.get("max_missing"), f"{path}.max_missing", 0.0, 1.0),
-        "min": lo,
-        "max": hi,
-        "max_out_of_range": _number(
-            raw.get("max_out_of_range"), f"{path}.max_out_of_range", 0.0, 1.0
-        ),
-        "categories": cats,
-        "severity": _severity(raw.get("severity"), f"{path}.severity"),
-    }
+class _Spec(ConfigModel):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numpy_to_python(cls, value):
+        return _python(value)
 
 
-def _table(raw: object) -> dict:
-    raw = _check_keys(raw, TABLE_KEYS, "table")
-    rc = _check_keys(raw.get("row_count"), ("min", "max"), "table.row_count")
-    lo = _number(rc.get("min"), "table.row_count.min", 0)
-    hi = _number(rc.get("max"), "table.row_count.max", 0)
-    if lo is not None and hi is not None and lo > hi:
-        raise _bad("table.row_count.min", lo, f"a number <= max ({hi})")
-    share = _number(raw.get("max_duplicate_share"), "table.max_duplicate_share", 0.0, 1.0)
-    return {
-        "row_count": {"min": lo, "max": hi},
-        "max_duplicate_share": share,
-        "allow_extra_columns": _bool(
-            raw.get("allow_extra_columns"), "table.allow_extra_columns", True
-        ),
-    }
+class ColumnSpec(_Spec):
+    """The expectations of one column."""
+
+    dtype: Annotated[str, Field(min_length=1)] | None = None
+    required: bool = True
+    max_missing: Share | None = None
+    min: Number | None = None
+    max: Number | None = None
+    max_out_of_range: Share | None = None
+    categories: list[Category] | None = None
+    severity: Severity | None = None
+
+    @model_validator(mode="after")
+    def _min_below_max(self):
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise problem(f"min ({self.min}) must be <= max ({self.max})")
+        return self
+
+
+class RowCount(_Spec):
+    """Bounds on the number of rows."""
+
+    min: Annotated[int | Finite, Field(ge=0)] | None = None
+    max: Annotated[int | Finite, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _min_below_max(self):
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise problem(f"min ({self.min}) must be <= max ({self.max})")
+        return self
+
+
+class TableSpec(_Spec):
+    """Table-level expectations."""
+
+    row_count: RowCount = RowCount()
+    max_duplicate_share: Share | None = None
+    allow_extra_columns: bool = True
+
+
+class QualitySpec(_Spec):
+    """The schema of an expectation spec (dict or YAML file)."""
+
+    columns: dict[typing.Hashable, ColumnSpec] = {}
+    table: TableSpec = TableSpec()
+    severity: dict[Kind, Severity | None] = {}
+
+    @field_validator("columns", "table", "severity", mode="before")
+    @classmethod
+    def _null_is_empty(cls, value):
+        return {} if value is None else value
+
+
+COLUMN_KEYS = tuple(ColumnSpec.model_fields)
+TABLE_KEYS = tuple(TableSpec.model_fields)
 
 
 def empty_spec() -> dict:
@@ -191,7 +155,7 @@ def empty_spec() -> dict:
     return normalise_spec({})
 
 
-def normalise_spec(spec: object) -> dict:
+def normalise_spec(spec: object, source="<memory>") -> dict:
     """Validate an expectation spec and return its canonical form.
 
     Parameters
@@ -203,6 +167,8 @@ def normalise_spec(spec: object) -> dict:
         ``categories``, ``severity``), ``table`` (``row_count``,
         ``max_duplicate_share``, ``allow_extra_columns``) and ``severity``
         (expectation kind -> ``"error"`` or ``"warning"``).
+    source : str or Path
+        Where the spec comes from (a file), named in the error.
 
     Returns
     -------
@@ -212,27 +178,17 @@ def normalise_spec(spec: object) -> dict:
     Raises
     ------
     ConfigError
-        If a key is unknown or a value is not allowed; the message names the
-        path of the offending key (for example ``columns.age.maximum``).
+        Listing every unknown key and every value not allowed, each with its
+        key path (for example ``columns.age.maximum``).
 
     Examples
     --------
-    >>> normalise_spec({"columns": {"age": {"maximum": 3}}})
+    >>> normalise_spec({"columns": {"age": {"maximum": 3, "max_missing": 2}}})
     Traceback (most recent call last):
     ...
-    mlops_kit.errors.ConfigError: Invalid expectation spec at columns.age: unknown key(s) \
-['maximum']; allowed: ['dtype', 'required', 'max_missing', 'min', 'max', 'max_out_of_range', \
-'categories', 'severity'].
+    mlops_kit.errors.ConfigError: Invalid expectation spec <memory>: 2 problem(s)
+      - columns.age.max_missing: got 2; allowed: less than or equal to 1
+      - columns.age.maximum: unknown key
     """
-    if not isinstance(spec, Mapping):
-        raise _bad("<root>", spec, f"a mapping with keys {list(_TOP_KEYS)}")
-    spec = _check_keys(spec, _TOP_KEYS, "<root>")
-    cols = spec.get("columns") or {}
-    if not isinstance(cols, Mapping):
-        raise _bad("columns", cols, "a mapping of column name -> expectations")
-    severity = _check_keys(spec.get("severity"), KINDS, "severity")
-    return {
-        "columns": {name: _column(name, raw) for name, raw in cols.items()},
-        "table": _table(spec.get("table")),
-        "severity": {k: _severity(v, f"severity.{k}") for k, v in severity.items()},
-    }
+    model = parse_config(spec, QualitySpec, "expectation spec", source=source)
+    return model.model_dump()

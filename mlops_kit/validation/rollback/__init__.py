@@ -2,25 +2,26 @@
 
 A :class:`RollbackPolicy` holds rules (a metric below or above a bound, a
 drop against the previous version, drift share above a bound). Its
-:meth:`~RollbackPolicy.evaluate` reads a table of monitoring windows and
-returns a :class:`RollbackDecision`; a rule fires only when the last
-``min_consecutive`` windows violate it (or, if configured, their mean does),
-so one noisy window raises no false alarm. :meth:`~RollbackPolicy.apply` (or
-``evaluate(..., act=True)``) then rolls the registry alias back with the
-reasons recorded in the alias history and in an MLflow run, unless
+:meth:`~RollbackPolicy.check` reads a table of monitoring windows and
+returns a :class:`RollbackDecision` (it never moves anything); a rule fires
+only when the last ``min_consecutive`` windows violate it (or, if configured,
+their mean does), so one noisy window raises no false alarm. The explicit
+action :meth:`~RollbackPolicy.rollback` then rolls the registry alias back
+with the reasons recorded in the alias history and in an MLflow run, unless
 ``dry_run``.
 
 Examples
 --------
->>> from mlops_kit.validation.rollback import RollbackDecision
->>> RollbackDecision._example().fire
+>>> import pandas as pd
+>>> from mlops_kit.validation.rollback import RollbackPolicy
+>>> windows = pd.DataFrame({"accuracy": [0.86, 0.74, 0.72]})
+>>> RollbackPolicy(["accuracy < 0.8"], model_name="credit").check(windows).fire
 True
 """
 
 from __future__ import annotations
 
-from mlops_kit.validation.rollback.actions import EXPERIMENT
-from mlops_kit.validation.rollback.policy import RollbackPolicy
+from mlops_kit.validation.rollback.policy import EXPERIMENT, RollbackPolicy
 from mlops_kit.validation.rollback.result import RollbackDecision
 from mlops_kit.validation.rollback.rules import MODES, Rule, parse_rule
 

@@ -9,45 +9,74 @@ Examples
 ...     "accuracy": [0.86, 0.74, 0.85, 0.72],      # two bad windows, not consecutive
 ...     "drift_share": [0.1, 0.2, 0.2, 0.3],
 ... })
->>> policy.evaluate(windows).fire
+>>> policy.check(windows).fire
 False
 >>> windows.loc[2, "accuracy"] = 0.75
->>> decision = policy.evaluate(windows)
+>>> decision = policy.check(windows)
 >>> decision.fire, decision.reasons[0]["windows"]
 (True, ['2024-03-02', '2024-03-03', '2024-03-04'])
+
+:meth:`RollbackPolicy.check` only reads; :meth:`RollbackPolicy.rollback` is the
+explicit action (``policy.rollback(decision)`` moves the alias back unless
+``dry_run``).
 """
 
 from __future__ import annotations
 
-import numbers
+import contextlib
+import warnings
+from typing import Literal
 
-from mlops_kit.errors import AliasNotFoundError, ConfigError, InputError, ModelNotFoundError
-from mlops_kit.validation.rollback.actions import (
-    EXPERIMENT,
-    perform_rollback,
-    recorded_metrics,
-    rollback_target,
+from pydantic import Field, field_validator
+
+from mlops_kit._params import InstanceOf, Interval, Params, Predicate, check_param
+from mlops_kit._yaml import ConfigModel, load_config, parse_config, problem
+from mlops_kit.errors import (
+    AliasNotFoundError,
+    ConfigError,
+    InputError,
+    ModelNotFoundError,
+    RollbackError,
 )
 from mlops_kit.validation.rollback.result import RollbackDecision
-from mlops_kit.validation.rollback.rules import check_min_consecutive, check_mode, parse_rules
+from mlops_kit.validation.rollback.rules import MIN_CONSECUTIVE, MODE, parse_rules
 from mlops_kit.validation.rollback.windows import evaluate_rule, prepare
 
-__all__ = ["RollbackPolicy"]
+__all__ = ["EXPERIMENT", "RollbackPolicy"]
 
-_FIELDS = (
-    "rules",
-    "model_name",
-    "alias",
-    "dry_run",
-    "min_consecutive",
-    "mode",
-    "time_column",
-    "experiment",
-)
+EXPERIMENT = "mlops-kit-rollback"
+TAG = "mlops_kit.rollback."
+_MAX_TAG = 5000
+_NAME = Predicate(lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty name")
 
 
-class RollbackPolicy:
-    """Decide from recent monitoring windows whether to roll a model alias back, and do it.
+class PolicyFile(ConfigModel):
+    """The schema of a rollback policy file (YAML) or dict, checked by :mod:`mlops_kit._yaml`."""
+
+    model_name: str = Field(min_length=1)
+    rules: list[str | dict]
+    alias: str = "champion"
+    dry_run: bool = False
+    min_consecutive: int = Field(2, ge=1)
+    mode: Literal["consecutive", "mean", "either"] = "consecutive"
+    time_column: str | None = "timestamp"
+    experiment: str = Field(EXPERIMENT, min_length=1)
+
+    @field_validator("rules")
+    @classmethod
+    def _rules_parse(cls, value):
+        try:
+            parse_rules(value)
+        except InputError as exc:
+            raise problem(str(exc)) from None
+        return value
+
+
+class RollbackPolicy(Params):
+    """Decide from recent monitoring windows whether to roll a model alias back (``check``).
+
+    :meth:`check` is the gate (a decision that fires or not); :meth:`rollback`
+    is the explicit action that moves the alias back.
 
     Parameters
     ----------
@@ -82,8 +111,21 @@ class RollbackPolicy:
     ... })
     >>> [r.label for r in policy.parsed_rules()]
     ['accuracy < 0.8', 'drift_share > 0.5']
-    >>> policy.evaluate(windows, act=True)  # doctest: +SKIP
+    >>> policy.get_params()["min_consecutive"], policy.set_params(mode="mean")
+    (2, RollbackPolicy(rules=[...], model_name='credit', mode='mean'))
+    >>> policy.rollback(policy.check(windows))  # doctest: +SKIP
     """
+
+    _parameter_constraints = {
+        "model_name": [_NAME],
+        "alias": [InstanceOf(str, description="an alias name")],
+        "dry_run": ["boolean"],
+        "min_consecutive": MIN_CONSECUTIVE,
+        "mode": MODE,
+        "time_column": [None, InstanceOf(str, description="a column name")],
+        "experiment": [_NAME],
+        "tracking_uri": [None, InstanceOf(str, description="a tracking URI")],
+    }
 
     def __init__(
         self,
@@ -116,17 +158,8 @@ class RollbackPolicy:
         """
         from mlops_kit.tracking.registry import check_alias
 
-        if not isinstance(self.model_name, str) or not self.model_name.strip():
-            raise InputError.invalid("model_name", self.model_name, "a registered model name")
+        self._validate_params()
         check_alias(self.alias)
-        if not isinstance(self.dry_run, bool):
-            raise InputError.invalid("dry_run", self.dry_run, "True or False")
-        check_min_consecutive(self.min_consecutive)
-        check_mode(self.mode)
-        if self.time_column is not None and not isinstance(self.time_column, str):
-            raise InputError.invalid("time_column", self.time_column, "a column name or None")
-        if not isinstance(self.experiment, str) or not self.experiment.strip():
-            raise InputError.invalid("experiment", self.experiment, "a non-empty name")
         return parse_rules(self.rules)
 
     def to_dict(self) -> dict:
@@ -144,53 +177,53 @@ class RollbackPolicy:
 
     @classmethod
     def from_dict(cls, data, *, tracking_uri: str | None = None) -> RollbackPolicy:
-        """Build and validate a policy from a dict; raises ConfigError naming the bad field.
+        """Build and validate a policy from a dict (the YAML form).
 
         Keys: ``model_name`` and ``rules`` (required), ``alias``, ``dry_run``,
-        ``min_consecutive``, ``mode``, ``time_column``, ``experiment``.
+        ``min_consecutive``, ``mode``, ``time_column``, ``experiment``. Raises
+        one :class:`~mlops_kit.errors.ConfigError` listing every problem with
+        its key path (:mod:`mlops_kit._yaml`).
+
+        Examples
+        --------
+        >>> RollbackPolicy.from_dict({"model_name": "credit", "rules": ["accuracy < 0.8"]})
+        RollbackPolicy(rules=['accuracy < 0.8'], model_name='credit')
         """
-        if not isinstance(data, dict):
-            raise ConfigError(
-                f"Invalid rollback policy: got {type(data).__name__}; allowed: a mapping with "
-                "'model_name' and 'rules'."
-            )
-        for key in data:
-            if key not in _FIELDS:
-                raise ConfigError(
-                    f"Invalid rollback policy field: got {key!r}; allowed: {list(_FIELDS)}."
-                )
-        for key in ("model_name", "rules"):
-            if key not in data:
-                raise ConfigError(f"Invalid rollback policy: the field {key!r} is required.")
-        policy = cls(**{k: data[k] for k in _FIELDS if k in data}, tracking_uri=tracking_uri)
-        try:
-            policy.parsed_rules()
-        except InputError as exc:
-            raise ConfigError(f"Rollback policy: {exc}") from None
-        return policy
+        return cls._from_file(parse_config(data, PolicyFile, "rollback policy"), tracking_uri)
 
     @classmethod
     def from_yaml(cls, source, *, tracking_uri: str | None = None) -> RollbackPolicy:
-        """Build a policy from a YAML file path or YAML text (``yaml.safe_load``)."""
+        r"""Build a policy from a YAML file path or YAML text (``yaml.safe_load``).
+
+        Examples
+        --------
+        >>> text = "\n".join(["model_name: credit", "rules: [rmse drop > 10%]"])
+        >>> RollbackPolicy.from_yaml(text).rules
+        ['rmse drop > 10%']
+        """
         from pathlib import Path
 
-        import yaml
-
-        text = source
         if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source):
-            path = Path(source)
-            if not path.is_file():
-                raise ConfigError(f"Rollback policy file {str(path)!r} does not exist.")
-            text = path.read_text(encoding="utf-8")
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"Rollback policy is not valid YAML: {exc}") from None
-        return cls.from_dict(data, tracking_uri=tracking_uri)
+            model = load_config(source, PolicyFile, "rollback policy")
+        else:
+            import yaml
+
+            try:
+                data = yaml.safe_load(source)
+            except yaml.YAMLError as exc:
+                one_line = " ".join(str(exc).split())
+                raise ConfigError(f"The rollback policy is not valid YAML ({one_line})") from None
+            model = parse_config(data, PolicyFile, "rollback policy", source="<text>")
+        return cls._from_file(model, tracking_uri)
+
+    @classmethod
+    def _from_file(cls, model: PolicyFile, tracking_uri) -> RollbackPolicy:
+        fields = model.model_dump(exclude_unset=True)
+        return cls(**fields, tracking_uri=tracking_uri)
 
     # --- work -------------------------------------------------------------------------
-    def evaluate(self, window_results, previous=None, *, act: bool = False) -> RollbackDecision:
-        """Evaluate the rules on ``window_results``; with ``act=True`` also :meth:`apply`.
+    def check(self, window_results, previous=None) -> RollbackDecision:
+        """Check the rules on ``window_results`` and return the decision (nothing is moved).
 
         Parameters
         ----------
@@ -203,8 +236,6 @@ class RollbackPolicy:
             recorded in its run, ``<metric>`` or ``perf.<metric>``), or that
             version's window results (their mean). Default: the version a
             rollback would return to, read from the registry.
-        act : bool, default False
-            Apply the decision (roll back unless ``dry_run``).
 
         Returns
         -------
@@ -227,9 +258,9 @@ class RollbackPolicy:
         decision = RollbackDecision(
             outcomes, model_name=self.model_name, alias=self.alias, dry_run=self.dry_run
         )
-        return self.apply(decision) if act else decision
+        return decision
 
-    def apply(self, decision: RollbackDecision, *, user: str | None = None) -> RollbackDecision:
+    def rollback(self, decision: RollbackDecision, *, user: str | None = None) -> RollbackDecision:
         """Act on ``decision`` and return it with its ``action`` filled in.
 
         Not fired: nothing happens (``"no_action"``). Dry run: the alias is
@@ -242,7 +273,7 @@ class RollbackPolicy:
         """
         if not isinstance(decision, RollbackDecision):
             raise InputError.invalid(
-                "decision", type(decision).__name__, "a RollbackDecision from evaluate()"
+                "decision", type(decision).__name__, "a RollbackDecision from check()"
             )
         self.parsed_rules()
         if (decision.model_name, decision.alias) != (self.model_name, self.alias):
@@ -253,21 +284,20 @@ class RollbackPolicy:
             )
         if not decision.fire:
             return decision.with_action(status="no_action", note="no rule fired")
+        from mlops_kit.tracking.alias_history import rollback_target
+
         if self.dry_run:
             try:
-                now, target = rollback_target(self.model_name, self.alias, self.tracking_uri)
+                now, target = rollback_target(
+                    self.model_name, self.alias, tracking_uri=self.tracking_uri
+                )
                 note = "dry run: alias not moved"
             except (AliasNotFoundError, ModelNotFoundError) as exc:
                 now, target, note = None, None, f"dry run; rollback would fail: {exc}"
             return decision.with_action(
                 status="dry_run", from_version=now, to_version=target, note=note
             )
-        now, target, run_id = perform_rollback(
-            decision, tracking_uri=self.tracking_uri, experiment=self.experiment, user=user
-        )
-        return decision.with_action(
-            status="rolled_back", from_version=now, to_version=target, run_id=run_id
-        )
+        return self._roll_back(decision, user)
 
     def _previous(self, previous, rules) -> dict:
         import pandas as pd
@@ -279,18 +309,21 @@ class RollbackPolicy:
             return {m: float(previous[m].mean()) for m in wanted if m in previous.columns}
         if isinstance(previous, dict):
             for key, value in previous.items():
-                if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                    raise InputError.invalid(f"previous[{key!r}]", value, "a number")
+                check_param(f"previous[{key!r}]", value, [Interval(float)])
             return {m: float(previous[m]) for m in wanted if m in previous}
         if previous is None:
+            from mlops_kit.tracking.alias_history import rollback_target
+
             try:
-                _, previous = rollback_target(self.model_name, self.alias, self.tracking_uri)
+                _, previous = rollback_target(
+                    self.model_name, self.alias, tracking_uri=self.tracking_uri
+                )
             except (AliasNotFoundError, ModelNotFoundError):
                 return {}
             if previous is None:
                 return {}
         version = getattr(previous, "version", previous)
-        recorded = recorded_metrics(self.model_name, version, self.tracking_uri)
+        recorded = self._recorded_metrics(version)
         found = {}
         for metric in wanted:
             for key in (metric, f"perf.{metric}"):
@@ -298,3 +331,79 @@ class RollbackPolicy:
                     found[metric] = float(recorded[key])
                     break
         return found
+
+    def _recorded_metrics(self, version) -> dict[str, float]:
+        """The metrics logged in the run of ``version`` (``{}`` if none).
+
+        Keys are the run's metric names (``roc_auc``, or ``perf.roc_auc`` as
+        logged by :meth:`PerformanceReport.log_to_mlflow`).
+        """
+        from mlops_kit.tracking.registry import require_version
+        from mlops_kit.tracking.store import get_client
+
+        client = get_client(self.tracking_uri)
+        mv = require_version(client, self.model_name, version)
+        if not mv.run_id:
+            return {}
+        try:
+            return dict(client.get_run(mv.run_id).data.metrics)
+        except Exception:
+            return {}
+
+    def _roll_back(self, decision: RollbackDecision, user) -> RollbackDecision:
+        """Move the alias back and record the decision as a run of ``experiment``.
+
+        Everything is checked (alias set, an earlier version exists) before
+        anything is written. The run is created first, the alias moved second;
+        if the move fails the run is marked FAILED with the error and the
+        exception propagates.
+        """
+        from mlops_kit.results import jsonable
+        from mlops_kit.tracking.alias_history import MAX_REASON_LENGTH, rollback, rollback_target
+        from mlops_kit.tracking.store import ensure_experiment, get_client, resolve_tracking_uri
+
+        name, alias = decision.model_name, decision.alias
+        uri = resolve_tracking_uri(self.tracking_uri)
+        now, target = rollback_target(name, alias, tracking_uri=uri)
+        if target is None:
+            raise RollbackError(
+                f"The rollback policy fired for {name}@{alias} (version {now}), but the alias "
+                "history has no earlier version to roll back to. Reasons: " + decision.reason_text
+            )
+        reason = "automatic rollback by RollbackPolicy: " + decision.reason_text
+        if len(reason) > MAX_REASON_LENGTH:
+            reason = reason[: MAX_REASON_LENGTH - 3] + "..."
+        client = get_client(uri)
+        exp_id = ensure_experiment(self.experiment, uri)
+        tags = {
+            TAG + "model": name,
+            TAG + "alias": alias,
+            TAG + "from_version": str(now),
+            TAG + "to_version": str(target),
+            TAG + "rules": "; ".join(r["rule"] for r in decision.reasons)[:_MAX_TAG],
+            TAG + "reason": reason[:_MAX_TAG],
+        }
+        run = client.create_run(exp_id, run_name=f"rollback-{name}-v{now}-to-v{target}", tags=tags)
+        run_id = run.info.run_id
+        try:
+            moved = rollback(name, alias, reason=reason, user=user, tracking_uri=uri)
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                client.set_tag(run_id, TAG + "error", f"{type(exc).__name__}: {exc}"[:_MAX_TAG])
+                client.set_terminated(run_id, "FAILED")
+            raise
+        done = decision.with_action(
+            status="rolled_back", from_version=now, to_version=moved.version, run_id=run_id
+        )
+        try:  # the alias has moved and its history says why; these records are extras
+            client.log_dict(run_id, jsonable(done.to_dict()), "rollback_decision.json")
+            client.set_model_version_tag(name, str(now), TAG + "run_id", run_id)
+            client.set_model_version_tag(name, str(now), TAG + "reason", reason[:_MAX_TAG])
+        except Exception as exc:
+            warnings.warn(
+                f"Rolled back {name}@{alias} to version {moved.version}, but recording the "
+                f"decision in run {run_id} failed: {type(exc).__name__}: {exc}",
+                stacklevel=3,
+            )
+        client.set_terminated(run_id, "FINISHED")
+        return done

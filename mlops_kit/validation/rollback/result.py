@@ -2,7 +2,11 @@
 
 Examples
 --------
->>> decision = RollbackDecision._example()
+>>> import pandas as pd
+>>> from mlops_kit.validation.rollback import RollbackPolicy
+>>> windows = pd.DataFrame({"accuracy": [0.86, 0.74, 0.72], "drift_share": [0.1, 0.6, 0.3]})
+>>> policy = RollbackPolicy(["accuracy < 0.8", "drift_share > 0.5"], model_name="credit")
+>>> decision = policy.check(windows)
 >>> decision.fire
 True
 >>> decision.reasons[0]["rule"]
@@ -59,7 +63,11 @@ class RollbackDecision(Result):
 
     Examples
     --------
-    >>> RollbackDecision._example().to_frame()[["rule", "fired"]].values.tolist()
+    >>> import pandas as pd
+    >>> from mlops_kit.validation.rollback import RollbackPolicy
+    >>> windows = pd.DataFrame({"accuracy": [0.86, 0.74, 0.72], "drift_share": [0.1, 0.6, 0.3]})
+    >>> policy = RollbackPolicy(["accuracy < 0.8", "drift_share > 0.5"], model_name="credit")
+    >>> policy.check(windows).to_frame()[["rule", "fired"]].values.tolist()
     [['accuracy < 0.8', True], ['drift_share > 0.5', False]]
     """
 
@@ -88,7 +96,7 @@ class RollbackDecision(Result):
         return "; ".join(r["text"] for r in self.reasons)
 
     def with_action(self, **action) -> RollbackDecision:
-        """Return a copy of this decision with ``action`` set (used by ``apply``)."""
+        """Return a copy of this decision with ``action`` set (by ``RollbackPolicy.rollback``)."""
         return type(self)(
             self.outcomes,
             model_name=self.model_name,
@@ -172,23 +180,33 @@ class RollbackDecision(Result):
             ax.legend(fontsize=8)
         return ax
 
-    @classmethod
-    def _example(cls) -> RollbackDecision:
-        import pandas as pd
+    def log_to_mlflow(
+        self, run_id: str | None = None, *, prefix: str = "rollback", tracking_uri=None
+    ) -> str:
+        """Log ``<prefix>_fire`` (1/0) and ``<prefix>_n_fired`` plus ``<prefix>/decision.json``.
 
-        from mlops_kit.validation.rollback.rules import Rule
-        from mlops_kit.validation.rollback.windows import evaluate_rule, prepare
+        Logs to ``run_id`` or, when None, the active MLflow run; returns the run id.
+        (:meth:`RollbackPolicy.rollback` records its own run of the decision.)
 
-        frame = pd.DataFrame(
-            {
-                "timestamp": pd.date_range("2024-01-01", periods=4, freq="D"),
-                "accuracy": [0.86, 0.85, 0.74, 0.72],
-                "drift_share": [0.1, 0.2, 0.6, 0.3],
-            }
+        Examples
+        --------
+        >>> import tempfile
+        >>> import pandas as pd
+        >>> from mlops_kit.tracking import start_run
+        >>> from mlops_kit.validation.rollback import RollbackPolicy
+        >>> decision = RollbackPolicy(["accuracy < 0.8"], model_name="credit").check(
+        ...     pd.DataFrame({"accuracy": [0.7, 0.7]}))
+        >>> with start_run("demo", tracking_uri=f"sqlite:///{tempfile.mkdtemp()}/m.db") as run:
+        ...     _ = decision.log_to_mlflow()
+        >>> run.client.get_run(run.run_id).data.metrics
+        {'rollback_fire': 1.0, 'rollback_n_fired': 1.0}
+        """
+        from mlops_kit.validation.mlflow_log import log_result
+
+        metrics = {
+            f"{prefix}_fire": float(self.fire),
+            f"{prefix}_n_fired": float(sum(bool(o["fired"]) for o in self.outcomes)),
+        }
+        return log_result(
+            self, metrics, f"{prefix}/decision.json", run_id=run_id, tracking_uri=tracking_uri
         )
-        rules = [Rule.below("accuracy", 0.8), Rule.above("drift_share", 0.5)]
-        frame, labels = prepare(frame, [r.metric for r in rules], "timestamp")
-        outcomes = [
-            evaluate_rule(r, frame, labels, min_consecutive=2, mode="consecutive") for r in rules
-        ]
-        return cls(outcomes, model_name="<b>credit</b>", dry_run=True)

@@ -25,12 +25,13 @@ Examples
 from __future__ import annotations
 
 import math
-import numbers
 import re
 from dataclasses import dataclass
 
+from mlops_kit._params import Interval, Options, check_param
 from mlops_kit.errors import InputError
 from mlops_kit.metrics import lower_is_better
+from mlops_kit.validation.performance.thresholds import parse_max_drop, to_number
 
 __all__ = ["MODES", "Rule", "parse_rule", "parse_rules"]
 
@@ -59,31 +60,9 @@ def _fmt(value) -> str:
     return "n/a" if value is None else f"{value:.4g}"
 
 
-def _number(where: str, value, *, minimum=None) -> float:
-    if isinstance(value, str):
-        try:
-            value = float(value)
-        except ValueError:
-            raise InputError.invalid(where, value, "a finite number") from None
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise InputError.invalid(where, value, "a finite number")
-    if minimum is not None and value < minimum:
-        raise InputError.invalid(where, value, f"a number >= {minimum}")
-    return float(value)
-
-
-def check_min_consecutive(value, where: str = "min_consecutive") -> int:
-    """Return ``value`` if it is an integer >= 1, else raise InputError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise InputError.invalid(where, value, "an integer >= 1")
-    return int(value)
-
-
-def check_mode(value, where: str = "mode") -> str:
-    """Return ``value`` if it is one of :data:`MODES`, else raise InputError."""
-    if value not in MODES:
-        raise InputError.invalid(where, value, f"one of {list(MODES)}")
-    return value
+#: the constraints of the settings a policy and a rule share (declared once)
+MIN_CONSECUTIVE = [Interval(int, 1, None)]
+MODE = [Options(*MODES)]
 
 
 @dataclass(frozen=True)
@@ -194,28 +173,25 @@ def _from_dict(item: dict, where: str) -> Rule:
             raise InputError.invalid(f"{where}.name", item["name"], "a non-empty string")
         extra["name"] = item["name"]
     if item.get("min_consecutive") is not None:
-        extra["min_consecutive"] = check_min_consecutive(
-            item["min_consecutive"], f"{where}.min_consecutive"
+        extra["min_consecutive"] = check_param(
+            f"{where}.min_consecutive", item["min_consecutive"], MIN_CONSECUTIVE
         )
     if item.get("mode") is not None:
-        extra["mode"] = check_mode(item["mode"], f"{where}.mode")
+        extra["mode"] = check_param(f"{where}.mode", item["mode"], MODE)
     if kind != "max_drop":
         if item.get("higher_is_better") is not None:
             raise InputError.invalid(
                 f"{where}.higher_is_better", item["higher_is_better"], "only with 'max_drop'"
             )
-        bound = _number(f"{where}.{kind}", item[kind])
+        bound = float(to_number(f"{where}.{kind}", item[kind]))
         return Rule(metric, "<" if kind == "below" else ">", bound, **extra)
-    raw = item["max_drop"]
-    relative = isinstance(raw, str) and raw.strip().endswith("%")
-    amount = _number(f"{where}.max_drop", raw.strip()[:-1] if relative else raw, minimum=0)
+    amount, relative = parse_max_drop(item["max_drop"], f"{where}.max_drop")
     higher = item.get("higher_is_better")
     if higher is None:
         higher = not lower_is_better(metric)
-    elif not isinstance(higher, bool):
-        raise InputError.invalid(f"{where}.higher_is_better", higher, "true or false")
+    check_param(f"{where}.higher_is_better", higher, ["boolean"])
     op = "<" if higher else ">"
-    return Rule(metric, op, amount / 100 if relative else amount, True, relative, **extra)
+    return Rule(metric, op, amount, True, relative, **extra)
 
 
 def parse_rule(item, where: str = "rule") -> Rule:
@@ -238,7 +214,7 @@ def parse_rule(item, where: str = "rule") -> Rule:
         if match := _DROP_RE.match(item):
             return _from_dict({"metric": match[1], "max_drop": match[2]}, where)
         if match := _RULE_RE.match(item):
-            bound = _number(where, match[3])
+            bound = float(to_number(where, match[3]))
             return Rule(match[1], match[2], bound)
         raise InputError.invalid(where, item, _FORMS)
     if isinstance(item, dict):

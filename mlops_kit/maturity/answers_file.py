@@ -1,8 +1,10 @@
-"""Reading and writing maturity answers files (JSON or YAML), for the widget and notebooks.
+"""Maturity answers files (JSON or YAML): read them, and export an assessment to one.
 
 An answers file is either a plain mapping ``{item_id: 0 | 0.5 | 1 | "na"}`` or the
 file written by :func:`export_assessment` (and by the widget's Export button, and
-``mlops-kit assess --json``), whose ``answers`` key holds that mapping. Nothing here
+``mlops-kit assess --json``), whose ``answers`` key holds that mapping. Every read
+goes through the kit's one YAML reader (:func:`mlops_kit._yaml.read_yaml`; JSON
+is YAML). Used by the widget, the ``assess`` command and notebooks; nothing here
 imports ipywidgets.
 
 Examples
@@ -61,8 +63,9 @@ def export_assessment(assessment, path, evidence: dict | None = None) -> Path:
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> from mlops_kit.maturity import Assessment
-    >>> p = export_assessment(Assessment._example(), pathlib.Path(tempfile.mkdtemp()) / "a.json")
+    >>> from mlops_kit.maturity import assess
+    >>> a = assess({"vt_code_in_git": 1}, allow_missing=True)
+    >>> p = export_assessment(a, pathlib.Path(tempfile.mkdtemp()) / "a.json")
     >>> p.suffix
     '.json'
     """
@@ -102,7 +105,7 @@ def export_assessment(assessment, path, evidence: dict | None = None) -> Path:
     return path
 
 
-def read_answers(path, bank=None) -> dict:
+def read_answers(path, bank=None, name: str = "answers_path") -> dict:
     """Read answers from a YAML or JSON file and check them against the question bank.
 
     Parameters
@@ -112,6 +115,8 @@ def read_answers(path, bank=None) -> dict:
         :func:`export_assessment`). JSON is read as YAML (it is a subset).
     bank : QuestionBank or path, optional
         The question bank (the packaged one by default).
+    name : str, default "answers_path"
+        How errors name the file's parameter (a command passes its option, ``--answers``).
 
     Returns
     -------
@@ -132,24 +137,24 @@ def read_answers(path, bank=None) -> dict:
     >>> read_answers(p)
     {'vt_code_in_git': 1, 'tv_notebook_tests': 'na'}
     """
-    import yaml
-
+    from mlops_kit._yaml import read_yaml
+    from mlops_kit.errors import ConfigError
     from mlops_kit.maturity.answers import check_answers
     from mlops_kit.maturity.bank import load_bank
 
     bank = load_bank(bank)
     p = Path(path).expanduser() if isinstance(path, (str, Path)) else None
     if p is None or not p.is_file():
-        raise InputError.invalid("answers_path", str(path), "an existing YAML or JSON file")
+        raise InputError.invalid(name, str(path), "an existing YAML or JSON file")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(f"Invalid answers_path: {str(p)!r} is not YAML or JSON ({exc}).") from exc
+        data = read_yaml(p, "answers file")
+    except ConfigError as exc:
+        raise InputError(f"Invalid {name}: {exc}") from None
     if isinstance(data, dict) and isinstance(data.get("answers"), dict):
         data = data["answers"]
     if not isinstance(data, dict):
         raise InputError.invalid(
-            "answers_path", type(data).__name__, "a mapping of item id -> 0, 0.5, 1 or 'na'"
+            name, type(data).__name__, "a mapping of item id -> 0, 0.5, 1 or 'na'"
         )
     checked, _missing = check_answers(bank, data, allow_missing=True)
     return {k: v for k, v in checked.items() if v is not None}
