@@ -9,7 +9,8 @@ matplotlib are only imported by the functions that need them):
 - ``mlops_kit.validation``: Step 2, automated testing and validation;
 - ``mlops_kit.deploy``: Step 3, CI/CD for ML;
 - ``mlops_kit.monitoring``: Step 4, monitoring and observability;
-- ``mlops_kit.governance``: Step 5, team and governance (roles, approvals, model cards);
+- ``mlops_kit.governance``: Step 5, roles, RACI, approval gates and model cards;
+- ``mlops_kit.app``: the training-room app (Voilà pages and the room's results);
 - ``mlops_kit.data``: offline sample data with controllable drift;
 - ``mlops_kit.metrics``, ``mlops_kit.results``, ``mlops_kit.errors``: the metric
   registry, the Result contract and the exception tree every step shares;
@@ -33,6 +34,7 @@ __version__ = "0.1.0"
 
 #: the subpackages and public modules that exist (a new step adds its own here)
 _SUBPACKAGES = (
+    "app",
     "data",
     "deploy",
     "errors",

@@ -36,13 +36,6 @@ import mlops_kit  # noqa: E402
 PACKAGE = Path(mlops_kit.__file__).resolve().parent
 # the command modules are loaded by the CLI group, not through a name map
 NOT_A_LIBRARY = {"mlops_kit.commands"}
-# TEMPORARY: their submodules are being merged on the validation branch right now (issue 8);
-# the lead converts them to the name map after that merge and empties this set.
-NOT_YET_LAZY = {
-    "mlops_kit.validation.abtest",
-    "mlops_kit.validation.performance",
-    "mlops_kit.validation.rollback",
-}
 
 
 def _subpackages():
@@ -68,27 +61,16 @@ def _eager_imports(tree) -> list[str]:
 def test_every_subpackage_init_uses_the_lazy_name_map():
     eager = {}
     for name, init in _subpackages():
-        if name in NOT_YET_LAZY:
-            continue
         tree = ast.parse(init.read_text(encoding="utf-8"))
         if _eager_imports(tree) or "lazy_exports" not in init.read_text(encoding="utf-8"):
             eager[name] = _eager_imports(tree)
     assert not eager, f"subpackages importing their submodules eagerly: {eager}"
 
 
-# TEMPORARY: being built on the deploy branches; their name map already lists modules that
-# have not landed on main yet. Names whose module file is missing there are skipped.
-BEING_BUILT = {"mlops_kit.deploy", "mlops_kit.monitoring"}
-
-
 def test_every_lazy_name_resolves_and_is_listed():
-    for name, init in _subpackages():
+    for name, _init in _subpackages():
         module = importlib.import_module(name)
-        exports = {**getattr(module, "_EXPORTS", {}), **getattr(module, "_LAZY", {})}
         for public in module.__all__:
-            sub = exports.get(public)
-            if name in BEING_BUILT and sub and not (init.parent / f"{sub}.py").exists():
-                continue
             assert getattr(module, public) is not None, (name, public)
         assert set(module.__all__) <= set(dir(module))
 
