@@ -57,6 +57,7 @@ COMMANDS: dict[str, str] = {
     "ci": "mlops_kit.commands.ci:command",
     "monitor": "mlops_kit.commands.monitor:command",
     "app": "mlops_kit.commands.app:command",
+    "governance": "mlops_kit.commands.governance:command",
 }
 
 

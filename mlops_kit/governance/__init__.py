@@ -3,7 +3,7 @@
 Roles and a RACI matrix over the lifecycle stages (:mod:`.roles`), team shape
 by size and maturity level with a skills roadmap and personal plans
 (:mod:`.team`), approval decisions recorded on model versions in the registry
-with a policy that ``promote`` enforces (:mod:`.approvals`, :mod:`.policy`),
+with a policy that ``promote`` enforces (:mod:`.decisions`, :mod:`.policy`),
 and model cards built with skops (:mod:`.cards`).
 
 Examples
@@ -31,11 +31,11 @@ _LAZY = {
     "section_link": "team",
     "skills_roadmap": "team",
     "team_shape": "team",
-    "ApprovalsResult": "approvals",
-    "approvals": "approvals",
-    "approve": "approvals",
-    "get_policy": "approvals",
-    "set_policy": "approvals",
+    "ApprovalsResult": "decisions",
+    "approvals": "decisions",
+    "approve": "decisions",
+    "get_policy": "decisions",
+    "set_policy": "decisions",
     "GovernancePolicy": "policy",
     "check_promotion": "policy",
     "ModelCard": "cards",

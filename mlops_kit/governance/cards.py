@@ -3,7 +3,7 @@
 :func:`model_card` reads one model version: the model itself (skops adds its
 hyper-parameters and a diagram-free summary), the run's parameters and
 metrics, the datasets logged as run inputs with their fingerprints (digests),
-the approval trail (:mod:`mlops_kit.governance.approvals`) and the intended
+the approval trail (:mod:`mlops_kit.governance.decisions`) and the intended
 use and limitations the team enters. It renders the card as Markdown (skops'
 ``Card.render``) and HTML (the Markdown converted with ``mistune``, which the
 kit already has through JupyterLab's nbconvert), and logs both as artifacts

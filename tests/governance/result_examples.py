@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mlops_kit.governance.approvals import ApprovalsResult
 from mlops_kit.governance.cards import ModelCard
+from mlops_kit.governance.decisions import ApprovalsResult
 from mlops_kit.governance.roles import RaciResult, raci
 from mlops_kit.governance.team import SkillsPlan, TeamShape, skills_roadmap, team_shape
 

@@ -9,8 +9,8 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from mlops_kit.errors import InputError, ModelNotFoundError
-from mlops_kit.governance.approvals import approve
 from mlops_kit.governance.cards import model_card
+from mlops_kit.governance.decisions import approve
 from mlops_kit.governance.policy import AUTHOR_TAG
 from mlops_kit.tracking import register
 from mlops_kit.tracking.store import get_client

@@ -9,7 +9,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from mlops_kit.errors import GateFailedError, InputError, ModelNotFoundError
-from mlops_kit.governance.approvals import approvals, approve, get_policy, set_policy
+from mlops_kit.governance.decisions import approvals, approve, get_policy, set_policy
 from mlops_kit.governance.policy import APPROVAL_PREFIX, AUTHOR_TAG, POLICY_TAG, GovernancePolicy
 from mlops_kit.tracking import promote, register
 from mlops_kit.tracking.store import get_client
