@@ -56,6 +56,7 @@ def collected_examples() -> dict[type[Result], object]:
 CLASSES = package_result_classes()
 EXAMPLES = collected_examples()
 
+
 def make_example(cls):
     if cls in EXAMPLES:
         return EXAMPLES[cls]()

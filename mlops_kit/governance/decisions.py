@@ -133,15 +133,19 @@ def approve(
     --------
     >>> approve("churn", 3, by="val", evidence={"drift_share": 0.1})  # doctest: +SKIP
     """
-    from mlops_kit.tracking.alias_history import _user
-    from mlops_kit.tracking.registry import check_version, require_model, require_version
+    from mlops_kit.tracking.registry import (
+        check_version,
+        current_user,
+        require_model,
+        require_version,
+    )
     from mlops_kit.tracking.store import get_client
 
     check_param("decision", decision, [Options("approve", "reject")])
     check_version(version)
     check_param("by", by, [None, _NAME])
     check_param("notes", notes, [None, _NOTES])
-    who = _user(by)
+    who = current_user(by)
     payload = _evidence(evidence)
     client = get_client(tracking_uri)
     rm = require_model(client, model)

@@ -48,9 +48,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
-import os
 import warnings
 from datetime import UTC, datetime
 
@@ -60,6 +58,7 @@ from mlops_kit.tracking.registry import (
     _shortlist,
     check_alias,
     check_version,
+    current_user,
     require_model,
     require_version,
 )
@@ -158,18 +157,6 @@ def _sync(stack: list[int], version) -> None:
         stack.append(version)
 
 
-def _user(user) -> str:
-    if user is not None:
-        if not isinstance(user, str) or not user.strip() or len(user) > 256:
-            raise InputError.invalid("user", user, "a non-empty name of at most 256 characters")
-        return user
-    name = os.environ.get("USER")
-    if not name:
-        with contextlib.suppress(Exception):
-            name = getpass.getuser()
-    return name or "unknown"
-
-
 def _check_reason(reason):
     if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON_LENGTH):
         raise InputError.invalid("reason", reason, f"a string of at most {MAX_REASON_LENGTH} chars")
@@ -241,7 +228,7 @@ def promote(
     """
     check_alias(alias)
     check_version(version)
-    reason, who = _check_reason(reason), _user(user)
+    reason, who = _check_reason(reason), current_user(user)
     client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
     mv = require_version(client, name, version)
@@ -277,7 +264,7 @@ def rollback(
     >>> rollback("churn", "champion", reason="accuracy alert")  # doctest: +SKIP
     """
     check_alias(alias)
-    reason, who = _check_reason(reason), _user(user)
+    reason, who = _check_reason(reason), current_user(user)
     client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
     aliases = dict(rm.aliases or {})

@@ -22,16 +22,19 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import getpass
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from mlops_kit._params import InstanceOf, check_param
+from mlops_kit._params import InstanceOf, Predicate, check_param
 from mlops_kit.errors import AliasNotFoundError, InputError, ModelNotFoundError, RegistryError
+from mlops_kit.governance.policy import AUTHOR_TAG
 from mlops_kit.tracking._model_log import fluent_store, log_sklearn
 from mlops_kit.tracking.store import get_client, resolve_tracking_uri
 
-__all__ = ["ModelVersionInfo", "current", "list_models", "register", "versions"]
+__all__ = ["ModelVersionInfo", "current", "current_user", "list_models", "register", "versions"]
 
 _ALIAS_RE = re.compile(r"^[\w\-]+$")
 _VERSION_ALIAS_RE = re.compile(r"^[vV]\d+$")
@@ -291,6 +294,36 @@ def list_models(*, tracking_uri: str | None = None):
     return frame
 
 
+def current_user(user=None) -> str:
+    """Return ``user`` if given (checked), else ``$USER`` or :func:`getpass.getuser`.
+
+    Recorded as who registered a version (tag ``mlops_kit.author``, which
+    governance policies read) and who moved an alias.
+
+    Examples
+    --------
+    >>> current_user("ana")
+    'ana'
+    """
+    if user is not None:
+        check_param(
+            "user",
+            user,
+            [
+                Predicate(
+                    lambda u: isinstance(u, str) and bool(u.strip()) and len(u) <= 256,
+                    "a non-empty name of at most 256 characters",
+                )
+            ],
+        )
+        return user
+    name = os.environ.get("USER")
+    if not name:
+        with contextlib.suppress(Exception):
+            name = getpass.getuser()
+    return name or "unknown"
+
+
 def register(
     model,
     name: str,
@@ -348,6 +381,7 @@ def register(
     uri = resolve_tracking_uri(tracking_uri)
     client = get_client(uri)
     version_tags = {str(k): str(v) for k, v in (tags or {}).items()}
+    version_tags.setdefault(AUTHOR_TAG, current_user())
     fmt = None
     with fluent_store(uri):
         if isinstance(model, str):

@@ -132,8 +132,12 @@ def test_a_current_rejection_blocks_and_other_aliases_are_free(churn):
     assert promote(churn, 2, user="ops").version == 2
 
 
-def test_unknown_author_blocks_a_policy_that_separates_authors(tracking_uri):
-    register(_model(), "anon")  # no author tag, and the run records no user here
+def test_register_records_the_author_and_an_unknown_author_blocks(tracking_uri, monkeypatch):
+    monkeypatch.setenv("USER", "ana")
+    register(_model(), "anon")
+    client = get_client()
+    assert client.get_model_version("anon", "1").tags[AUTHOR_TAG] == "ana"
+    client.delete_model_version_tag("anon", "1", AUTHOR_TAG)  # a version nobody claims
     set_policy("anon", GovernancePolicy())
     approve("anon", 1, by="val")
     with pytest.raises(GateFailedError, match="a known author"):
