@@ -9,8 +9,12 @@ matplotlib are only imported by the functions that need them):
 - ``mlops_kit.validation``: Step 2, automated testing and validation;
 - ``mlops_kit.deploy``: Step 3, CI/CD for ML;
 - ``mlops_kit.monitoring``: Step 4, monitoring and observability;
-- ``mlops_kit.governance``: Step 5, team and governance;
-- ``mlops_kit.data``: offline sample data with controllable drift.
+- ``mlops_kit.governance``: Step 5, roles, RACI, approval gates and model cards;
+- ``mlops_kit.app``: the training-room app (Voilà pages and the room's results);
+- ``mlops_kit.data``: offline sample data with controllable drift;
+- ``mlops_kit.metrics``, ``mlops_kit.results``, ``mlops_kit.errors``: the metric
+  registry, the Result contract and the exception tree every step shares;
+- ``mlops_kit.tour``: steps 0-2 end to end on sample data (``mlops-kit tour``).
 
 Examples
 --------
@@ -25,32 +29,25 @@ Examples
 from __future__ import annotations
 
 import importlib
-import os
 
 __version__ = "0.1.0"
 
+#: the subpackages and public modules that exist (a new step adds its own here)
 _SUBPACKAGES = (
+    "app",
     "data",
+    "deploy",
     "errors",
-    "results",
-    "tracking",
-    "validation",
+    "governance",
     "maturity",
+    "metrics",
+    "monitoring",
+    "results",
     "roi",
     "stack",
-    "deploy",
-    "monitoring",
-    "governance",
-    "scenarios",
     "tour",
-)
-
-_HERE = os.path.dirname(__file__)
-# only what exists in this checkout (a later issue adds the rest)
-_SUBPACKAGES = tuple(
-    n
-    for n in _SUBPACKAGES
-    if os.path.isdir(os.path.join(_HERE, n)) or os.path.isfile(os.path.join(_HERE, n + ".py"))
+    "tracking",
+    "validation",
 )
 
 __all__ = ["__version__", *_SUBPACKAGES]

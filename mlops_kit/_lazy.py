@@ -14,6 +14,33 @@ Examples
 from __future__ import annotations
 
 import importlib
+import sys
+import types
+
+#: package name -> its name map (read by :class:`_LazyPackage`)
+_MAPS: dict[str, dict[str, str]] = {}
+
+
+class _LazyPackage(types.ModuleType):
+    """A package whose public name keeps its meaning when a same-named submodule loads.
+
+    ``mlops_kit.stack.recommend`` is a function defined in the submodule
+    ``recommend``; when that submodule is first imported (by anyone), Python
+    sets the package attribute ``recommend`` to the module. This class keeps the
+    exported function there instead, as an eager ``from .recommend import
+    recommend`` in ``__init__`` would (the module stays in ``sys.modules``).
+    """
+
+    def __setattr__(self, name, value):
+        module = _MAPS.get(self.__name__, {}).get(name)
+        if (
+            module == name
+            and isinstance(value, types.ModuleType)
+            and value.__name__ == f"{self.__name__}.{name}"
+            and hasattr(value, name)
+        ):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
 
 
 def lazy_exports(package: str, exports: dict[str, str], namespace: dict):
@@ -28,6 +55,10 @@ def lazy_exports(package: str, exports: dict[str, str], namespace: dict):
     namespace : dict
         The package's ``globals()``; a resolved name is cached there.
     """
+
+    _MAPS[package] = dict(exports)
+    if package in sys.modules and type(sys.modules[package]) is types.ModuleType:
+        sys.modules[package].__class__ = _LazyPackage
 
     def __getattr__(name: str):
         module = exports.get(name)

@@ -54,6 +54,8 @@ COMMANDS: dict[str, str] = {
     "serve": "mlops_kit.commands.serve:command",
     "gate": "mlops_kit.commands.gate:command",
     "pipeline": "mlops_kit.commands.pipeline:command",
+    "ci": "mlops_kit.commands.ci:command",
+    "monitor": "mlops_kit.commands.monitor:command",
     "app": "mlops_kit.commands.app:command",
 }
 

@@ -151,13 +151,13 @@ class Result:
         return json.dumps(jsonable(self.to_dict()), allow_nan=False, **kwargs)
 
     def _table_html(self, max_rows: int = _MAX_HTML_ROWS) -> str:
+        import pandas as pd
+
+        from mlops_kit._html import frame_html
+
         frame = self.to_frame()
-        shown = frame.head(max_rows)
-        table = shown.to_html(escape=True, border=0, float_format=lambda x: f"{x:.4g}")
-        more = ""
-        if len(frame) > max_rows:
-            more = f"<p><em>{len(frame) - max_rows} more rows: use .to_frame()</em></p>"
-        return table + more
+        index = not isinstance(frame.index, pd.RangeIndex)  # a meaningful index is shown
+        return frame_html(frame, max_rows, hint=": use .to_frame()", index=index)
 
     def _repr_html_(self) -> str:
         title = html.escape(self.title)

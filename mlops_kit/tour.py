@@ -1,8 +1,10 @@
 """The end-to-end run behind ``mlops-kit tour``.
 
-On offline sample data, headless, the tour walks the framework's steps that
-exist so far and writes an MLflow store (SQLite) and a small HTML report into
-an output folder:
+On offline sample data, headless, the tour covers steps 0-2 of the framework
+(assess; versioning and tracking; testing and validation) and writes an MLflow
+store (SQLite) and a small HTML report into an output folder. A progress bar
+(``tqdm.auto``: a widget in a notebook, text in a terminal, nothing when the
+output is not a terminal) follows its four stages:
 
 1. **Versioning and tracking**: train a baseline (logistic regression) and a
    better candidate (gradient boosting) on the credit sample, track both with
@@ -258,6 +260,13 @@ def _step_roi(report, say) -> dict:
     return {"roi": result.roi, "npv": result.npv, "payback_month": result.payback_month}
 
 
+def _progress(total: int, *, silent: bool):
+    """A ``tqdm.auto`` bar on stderr (shown only on a terminal or in a notebook)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="step", leave=False, disable=True if silent else None)
+
+
 def run_tour(
     out_dir="mlops-kit-tour",
     *,
@@ -266,7 +275,7 @@ def run_tour(
     tracking_uri: str | None = None,
     echo: Callable[[str], None] | None = print,
 ) -> TourSummary:
-    """Run the framework end to end on sample data and write the store and report.
+    """Run steps 0-2 of the framework on sample data and write the store and report.
 
     Parameters
     ----------
@@ -317,14 +326,30 @@ def run_tour(
     def say(line: str) -> None:
         lines.append(line)
         if echo is not None:
-            echo(line)
+            from tqdm.auto import tqdm
 
-    report = HtmlReport("mlops-kit tour")
-    facts = {"tracking": _step_tracking(uri, n_rows, seed, report, say)}
-    candidate_version = facts["tracking"]["versions"][1]
-    facts["validation"] = _step_validate(uri, out, n_rows, seed, candidate_version, report, say)
-    facts["maturity"] = _step_assess(uri, report, say)
-    facts["roi"] = _step_roi(report, say)
+            with tqdm.external_write_mode():  # the bar steps aside for the line
+                echo(line)
+
+    report = HtmlReport("mlops-kit tour: steps 0-2")
+    stages = ("Step 1: tracking", "Step 2: validation", "Step 0: maturity", "Step 0: ROI")
+    with _progress(len(stages), silent=echo is None) as bar:
+
+        def next_stage() -> None:
+            bar.update(1)
+            if bar.n < len(stages):
+                bar.set_description(stages[bar.n])
+
+        bar.set_description(stages[0])
+        facts = {"tracking": _step_tracking(uri, n_rows, seed, report, say)}
+        next_stage()
+        candidate_version = facts["tracking"]["versions"][1]
+        facts["validation"] = _step_validate(uri, out, n_rows, seed, candidate_version, report, say)
+        next_stage()
+        facts["maturity"] = _step_assess(uri, report, say)
+        next_stage()
+        facts["roi"] = _step_roi(report, say)
+        next_stage()
     path = report.save(out / "report.html")
     say(f"Report: {path}")
     return TourSummary(out_dir=out, tracking_uri=uri, report_path=path, lines=lines, facts=facts)

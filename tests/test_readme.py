@@ -20,46 +20,10 @@ def test_readme_has_python_examples():
 
 @pytest.mark.slow
 def test_readme_python_examples_run(tracking_uri, tmp_path, monkeypatch):
-    import numpy as np
-    import pandas as pd
-
-    from mlops_kit._tour_models import _candidate, _features
-    from mlops_kit.data import inject_drift, make_credit, split_reference_current
-
+    """Top to bottom in one namespace, as a user pastes them: nothing defined in between."""
     monkeypatch.chdir(tmp_path)
-    df = make_credit(n_rows=3000, seed=0)
-    train = df.iloc[:2000]
-    X, numeric, categorical = _features(train)
-    y = train["default"]
-    model = _candidate(numeric, categorical)
-    reference, current = split_reference_current(
-        inject_drift(df, "covariate", columns=["income"], severity=0.5)
-    )
-    current.to_parquet(tmp_path / "current.parquet")
-    fitted = _candidate(numeric, categorical).fit(X, y)
-    ns = {
-        "train": train,
-        "model": model,
-        "new_model": fitted,
-        "X": X,
-        "y": y,
-        "curve": [0.7, 0.75, 0.8],
-        "reference": reference,
-        "current": current,
-        "candidate": fitted,
-        "pred_champion": fitted.predict(X),
-        "pred_candidate": np.where(np.arange(len(y)) % 10 == 0, 1 - y, fitted.predict(X)),
-        "window_results": pd.DataFrame(
-            {
-                "timestamp": pd.date_range("2024-01-01", periods=3, freq="W"),
-                "accuracy": [0.9, 0.7, 0.7],
-                "drift_share": [0.1, 0.2, 0.6],
-            }
-        ),
-    }
+    ns: dict = {}
     for block in _python_blocks():
-        if "RollbackPolicy" in block:  # Step 1's example rolled back: a newer champion again
-            ns["tracking"].promote("credit-risk", ns["v2"].version, reason="retrained")
         exec(compile(block, "README.md", "exec"), ns)
     # the examples did what they say
     assert ns["tracking"].history("credit-risk", "champion")["action"].tolist() == [

@@ -56,20 +56,9 @@ def collected_examples() -> dict[type[Result], object]:
 CLASSES = package_result_classes()
 EXAMPLES = collected_examples()
 
-# TEMPORARY fallback while the area engineers move their ``_example()`` classmethods
-# out of the package into tests/<area>/result_examples.py: a class with no EXAMPLES
-# entry may still be built by its own ``_example()``. Delete this once every
-# class has an entry (CLASSES_ON_EXAMPLE_FALLBACK below is then empty).
-CLASSES_ON_EXAMPLE_FALLBACK = [
-    c for c in CLASSES if c not in EXAMPLES and callable(getattr(c, "_example", None))
-]
-
-
 def make_example(cls):
     if cls in EXAMPLES:
         return EXAMPLES[cls]()
-    if cls in CLASSES_ON_EXAMPLE_FALLBACK:
-        return cls._example()
     pytest.fail(
         f"{cls.__module__}.{cls.__name__} has no contract example: add it to EXAMPLES "
         "in a tests/<area>/result_examples.py module"
@@ -137,8 +126,6 @@ def test_every_example_is_for_a_result_class_of_the_package():
 
 @pytest.mark.parametrize("cls", CLASSES, ids=lambda c: f"{c.__module__}.{c.__name__}")
 def test_result_has_an_example_in_the_tests(cls):
-    if cls in CLASSES_ON_EXAMPLE_FALLBACK:
-        pytest.skip(f"temporary: {cls.__name__} still builds its example with _example()")
     assert cls in EXAMPLES, (
         f"{cls.__module__}.{cls.__name__} has no contract example: add it to EXAMPLES "
         "in a tests/<area>/result_examples.py module"

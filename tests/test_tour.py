@@ -80,5 +80,21 @@ def test_tour_tracks_registers_promotes_and_rolls_back(tour_run):
 def test_tour_rejects_bad_input_with_exit_2(tmp_path):
     proc = _tour("--rows", "10", "--out", str(tmp_path / "x"), cwd=tmp_path)
     assert proc.returncode == 2
-    assert "n_rows" in proc.stderr and ">= 1000" in proc.stderr
+    # the option as typed, not the Python parameter behind it (n_rows)
+    assert "Invalid --rows: got 10" in proc.stderr and ">= 1000" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_tour_says_it_covers_steps_0_to_2_and_shows_progress_with_tqdm(tour_run, tmp_path):
+    from mlops_kit.tour import _progress
+
+    cwd, proc = tour_run
+    report = (cwd / "mlops-kit-tour" / "report.html").read_text()
+    assert "steps 0-2" in report and "five-step" not in report
+    help_text = _tour("--help", cwd=tmp_path).stdout
+    assert "steps 0-2" in help_text and "five-step" not in help_text
+    # not a terminal: tqdm draws no bar into the captured output
+    assert "step/s" not in proc.stderr and "it/s" not in proc.stderr
+    assert _progress(4, silent=True).disable is True
+    with _progress(4, silent=False) as bar:  # shown on a terminal or in a notebook
+        assert bar.total == 4

@@ -1,6 +1,8 @@
 """``mlops-kit drift REFERENCE CURRENT``: data drift between two CSV or Parquet files.
 
-Exit status: 0 no dataset drift, 1 dataset drift, 2 bad input. With ``--json``
+Exit status: 0 no dataset drift, 1 dataset drift, 2 bad input (a file that
+cannot be read, bad options) or nothing compared (every column skipped), 3 an
+unexpected error (never 1, which means drift to a CI system). With ``--json``
 stdout holds exactly one JSON object (:meth:`DriftResult.to_dict`, strict
 JSON); messages and warnings go to stderr.
 
@@ -23,7 +25,6 @@ from mlops_kit.commands._common import (
     quiet_stdout,
     read_data,
 )
-from mlops_kit.errors import MlopsKitError
 
 __all__ = ["command"]
 
@@ -46,12 +47,12 @@ def _parse_mapping(text: str | None, option: str, convert):
         raise BadInput(f"Invalid {option} {text!r}: {exc}") from None
 
 
-def _columns(text: str | None):
+def _columns(text: str | None, option: str = "--columns"):
     if text is None:
         return None
     names = [c.strip() for c in text.split(",") if c.strip()]
     if not names:
-        raise BadInput(f"Invalid --columns {text!r}: give comma-separated column names.")
+        raise BadInput(f"Invalid {option} {text!r}: give comma-separated column names.")
     return names
 
 
@@ -87,6 +88,20 @@ def _columns(text: str | None):
 @click.option("--columns", default=None, help="Comma-separated columns to check (default: all).")
 @click.option("--column-types", default=None, help="Override types: 'zip=cat,score=num'.")
 @click.option(
+    "--target", default=None, help="Target column: tested and reported apart from the features."
+)
+@click.option(
+    "--prediction",
+    default=None,
+    help="Prediction column: tested and reported apart from the features.",
+)
+@click.option(
+    "--id-columns",
+    default=None,
+    help="Comma-separated identifier columns, never tested (integer columns all distinct in "
+    "REFERENCE and 95%+ distinct in CURRENT are recognised anyway).",
+)
+@click.option(
     "--html",
     "html_path",
     type=click.Path(dir_okay=False),
@@ -109,6 +124,9 @@ def command(
     drift_share,
     columns,
     column_types,
+    target,
+    prediction,
+    id_columns,
     html_path,
     chunk_size,
     as_json,
@@ -123,6 +141,9 @@ def command(
         columns=_columns(columns),
         column_types=_parse_mapping(column_types, "--column-types", str),
         engine=engine,
+        target=target,
+        prediction=prediction,
+        id_columns=_columns(id_columns, "--id-columns"),
     )
     try:
         with quiet_stdout():  # keep stdout for the result only
@@ -130,8 +151,11 @@ def command(
             cur = current if (chunk_size and engine == "native") else read_data(current, "CURRENT")
             kwargs = {"batch_size": chunk_size} if chunk_size else {}
             result = check.run(ref, cur, html_path=html_path, **kwargs)
-    except MlopsKitError as exc:  # name the option typed: --drift-share, not drift_share
+    except Exception as exc:  # options named as typed (--drift-share); a crash exits 3, never 1
         raise cli_error(exc, command) from None
+    if not result.checked:
+        reasons = "; ".join(f"{c.column!r}: {c.note}" for c in result.skipped[:5])
+        raise BadInput(f"Nothing compared: every column was skipped ({reasons}).")
     if as_json:
         click.echo(result.to_json())
     else:

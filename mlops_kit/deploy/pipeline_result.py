@@ -2,7 +2,9 @@
 
 Examples
 --------
->>> r = PipelineResult._example()
+>>> stage = {"step": 1, "stage": "gate", "gate": True, "status": "failed", "seconds": 0.2,
+...          "message": "roc_auc 0.71 < 0.75", "metrics": {}}
+>>> r = PipelineResult([stage], seconds=0.2)
 >>> r.status, r.failed_stage
 ('failed', 'gate')
 >>> r.summary()
@@ -38,9 +40,12 @@ class PipelineResult(Result):
 
     Examples
     --------
-    >>> r = PipelineResult._example()
-    >>> r.to_frame()["status"].tolist()
-    ['passed', 'passed', 'failed', 'skipped']
+    >>> stage = {"step": 1, "stage": "train", "gate": False, "status": "passed",
+    ...          "seconds": 1.5, "message": "", "metrics": {"rows": 1000.0}}
+    >>> r = PipelineResult([stage], seconds=1.5, run_id="abc123", experiment_id="1",
+    ...                    tracking_uri="sqlite:///mlruns.db")
+    >>> r.summary(), r.metrics()
+    ('Pipeline PASSED: 1 of 1 stages', {'train.rows': 1000.0})
     >>> r.run_link
     'sqlite:///mlruns.db#/experiments/1/runs/abc123'
     """
@@ -148,30 +153,4 @@ class PipelineResult(Result):
             run_id=run_id or self.run_id,
             tags={"mlops_kit.pipeline.status": self.status},
             tracking_uri=tracking_uri or (self.tracking_uri if run_id is None else None),
-        )
-
-    @classmethod
-    def _example(cls) -> PipelineResult:
-        def stage(step, name, status, message="", gate=False, metrics=None):
-            return {
-                "step": step,
-                "stage": name,
-                "gate": gate,
-                "status": status,
-                "seconds": 0.1 * step,
-                "message": message,
-                "metrics": metrics or {},
-            }
-
-        return cls(
-            [
-                stage(1, "validate_data", "passed", "<b>0 failures</b>"),
-                stage(2, "train", "passed", metrics={"rows": 1000.0}),
-                stage(3, "gate", "failed", "roc_auc 0.71 < 0.75", gate=True),
-                stage(4, "register", "skipped", "not run: failed at gate"),
-            ],
-            seconds=0.6,
-            run_id="abc123",
-            experiment_id="1",
-            tracking_uri="sqlite:///mlruns.db",
         )

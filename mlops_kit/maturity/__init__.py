@@ -23,11 +23,27 @@ Examples
 from __future__ import annotations
 
 from mlops_kit._lazy import lazy_exports
-from mlops_kit.maturity.assessment import Assessment, assess
-from mlops_kit.maturity.bank import DEFAULT_BANK, Dimension, Item, Level, QuestionBank, load_bank
-from mlops_kit.maturity.progress import DEFAULT_EXPERIMENT, ProgressResult, log_assessment, progress
-from mlops_kit.maturity.roadmap import Roadmap, roadmap
-from mlops_kit.maturity.scan import EvidenceScan, scan
+
+#: public name -> submodule that defines it (imported on first use)
+_EXPORTS: dict[str, str] = {
+    "Assessment": "assessment",
+    "assess": "assessment",
+    "DEFAULT_BANK": "bank",
+    "Dimension": "bank",
+    "Item": "bank",
+    "Level": "bank",
+    "QuestionBank": "bank",
+    "load_bank": "bank",
+    "DEFAULT_EXPERIMENT": "progress",
+    "ProgressResult": "progress",
+    "log_assessment": "progress",
+    "progress": "progress",
+    "Roadmap": "roadmap",
+    "roadmap": "roadmap",
+    "EvidenceScan": "scan",
+    "scan": "scan",
+}
+
 
 #: names imported on first use (the widget needs ipywidgets and matplotlib)
 _LAZY = {
@@ -61,4 +77,4 @@ __all__ = [
 ]
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
+__getattr__, __dir__ = lazy_exports(__name__, {**_EXPORTS, **_LAZY}, globals())

@@ -29,10 +29,6 @@ from mlops_kit.maturity.progress import DEFAULT_EXPERIMENT
 __all__ = ["AssessmentWidget", "assessment_widget"]
 
 
-def _widgets():
-    return import_ipywidgets("assessment_widget")
-
-
 class AssessmentWidget:
     """Answer the maturity questions and watch the level, radar chart and gaps follow.
 
@@ -111,7 +107,7 @@ class AssessmentWidget:
         from mlops_kit.maturity.bank import load_bank
         from mlops_kit.maturity.scan import EvidenceScan
 
-        w = _widgets()
+        w = import_ipywidgets("assessment_widget")
         self.bank = load_bank(bank)
         if scan is not None and not isinstance(scan, EvidenceScan):
             raise InputError.invalid(

@@ -21,6 +21,23 @@ _EXPORTS = {
     "SCHEMA_VERSION": "log",
     "WindowedMetrics": "windows",
     "MonitoringResult": "result",
+    "Alert": "alerts",
+    "AlertRule": "alerts",
+    "ReplayResult": "alerts",
+    "replay": "alerts",
+    "to_prometheus_rules": "alerts",
+    "AlertStore": "channels",
+    "CallbackChannel": "channels",
+    "LogChannel": "channels",
+    "WebhookChannel": "channels",
+    "notify": "channels",
+    "simulate_production": "simulate",
+    "ConfidenceEstimator": "estimate",
+    "Incident": "incidents",
+    "PostMortem": "incidents",
+    "open_incident": "incidents",
+    "PrometheusExporter": "prometheus",
+    "grafana_dashboard": "prometheus",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -42,6 +42,7 @@ class Simulation:
     features: list
     reference: pd.DataFrame
     reference_predictions: np.ndarray
+    reference_labels: np.ndarray
     production_start: pd.Timestamp  # UTC
     drift_start: pd.Timestamp | None  # UTC
     n_logged: int
@@ -140,6 +141,7 @@ def simulate_production(
         features=features,
         reference=reference,
         reference_predictions=ref_scores,
+        reference_labels=train[target].to_numpy(),
         production_start=production_start.tz_localize("UTC"),
         drift_start=None if drift_start is None else drift_start.tz_localize("UTC"),
         n_logged=len(frame),

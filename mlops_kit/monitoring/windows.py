@@ -24,6 +24,7 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 
@@ -118,7 +119,7 @@ class WindowedMetrics(Params):
         self.drift_share = drift_share
         self.min_drift_rows = min_drift_rows
 
-    def fit(self, reference, predictions=None) -> WindowedMetrics:
+    def fit(self, reference, predictions=None, labels=None) -> WindowedMetrics:
         """Keep the reference the windows are compared with, and return ``self``.
 
         Parameters
@@ -129,6 +130,12 @@ class WindowedMetrics(Params):
         predictions : array-like, optional
             The model's outputs on ``reference``: probabilities of the positive
             class (classification) or predictions (regression), for prediction drift.
+        labels : array-like, optional
+            The true 0/1 labels of ``reference`` (binary classification): the
+            scores are then calibrated on them and every window also gets
+            ``estimated_accuracy``, ``estimated_precision`` and
+            ``estimated_recall`` from its scores alone, before its labels arrive
+            (:class:`~mlops_kit.monitoring.estimate.ConfidenceEstimator`).
 
         Examples
         --------
@@ -142,9 +149,16 @@ class WindowedMetrics(Params):
             raise InputError.invalid(
                 "reference", type(reference).__name__, "a non-empty DataFrame of features"
             )
+        from mlops_kit.validation.drift import DriftCheck
+
         self.reference_ = reference.reset_index(drop=True)
         self.features_ = [str(c) for c in reference.columns]
+        self.drift_check_ = DriftCheck(method=self._method(), drift_share=self.drift_share).fit(
+            self.reference_
+        )
         self.reference_predictions_ = None
+        self.prediction_check_ = None
+        self.estimator_ = None
         if predictions is not None:
             values = np.asarray(predictions, dtype=float).ravel()
             if len(values) < 2 or not np.isfinite(values).all():
@@ -152,6 +166,15 @@ class WindowedMetrics(Params):
                     "predictions", f"{len(values)} values", "at least 2 finite numbers"
                 )
             self.reference_predictions_ = pd.DataFrame({"prediction": values})
+            self.prediction_check_ = DriftCheck(method=self._method(), drift_share=1.0).fit(
+                self.reference_predictions_
+            )
+        if labels is not None:
+            from mlops_kit.monitoring.estimate import ConfidenceEstimator
+
+            if predictions is None:
+                raise InputError.invalid("labels", "labels without predictions", "both or neither")
+            self.estimator_ = ConfidenceEstimator().fit(predictions, labels)
         return self
 
     def run(self, log, start=None, end=None) -> MonitoringResult:
@@ -175,22 +198,25 @@ class WindowedMetrics(Params):
         columns = ["ts", "prediction", "probability", "label", "latency_ms"]
         if fitted:
             columns.append("features")
-        state = {"task": self.task, "metrics": None, "check": None}
+        state = {"task": self.task, "metrics": None}
         rows, drift_rows = [], []
-        buffer: list = []
+        parts: list = []  # the current window's column chunks
         key = None
         counter = 0
         for batch in log.scan(columns, start=start, end=end):
-            keys = self._keys(batch, counter)
+            cols = _columns(batch)
+            keys = self._keys(cols[0], counter)
             counter += len(batch)
-            for row, k in zip(batch, keys, strict=True):
-                if k != key and buffer:
-                    self._emit(key, buffer, state, rows, drift_rows)
-                    buffer = []
+            cuts = [0, *(np.flatnonzero(np.diff(keys)) + 1).tolist(), len(keys)]
+            for lo, hi in itertools.pairwise(cuts):
+                k = int(keys[lo])
+                if k != key and parts:
+                    self._emit(key, _concat(parts), state, rows, drift_rows)
+                    parts = []
                 key = k
-                buffer.append(row)
-        if buffer:
-            self._emit(key, buffer, state, rows, drift_rows)
+                parts.append([c[lo:hi] for c in cols])
+        if parts:
+            self._emit(key, _concat(parts), state, rows, drift_rows)
         frame = pd.DataFrame(rows)
         drift = pd.DataFrame(drift_rows, index=frame.index if len(frame) else None)
         return MonitoringResult(
@@ -202,27 +228,27 @@ class WindowedMetrics(Params):
         )
 
     # --- one window ---------------------------------------------------------
-    def _keys(self, batch, counter):
+    def _keys(self, ts, counter):
         if isinstance(self.window, int):
-            return [(counter + i) // self.window for i in range(len(batch))]
+            return (counter + np.arange(len(ts))) // self.window
         size, offset = WINDOWS[self.window]
-        return [(r[0] + offset) // size for r in batch]
+        return (ts + offset) // size
 
-    def _bounds(self, key, buffer):
+    def _bounds(self, key, cols):
         if isinstance(self.window, int):
-            return buffer[0][0], buffer[-1][0]
+            return cols[0][0], cols[0][-1]
         size, offset = WINDOWS[self.window]
         return key * size - offset, (key + 1) * size - offset
 
-    def _emit(self, key, buffer, state, rows, drift_rows) -> None:
+    def _emit(self, key, cols, state, rows, drift_rows) -> None:
         if rows and not isinstance(self.window, int):
             previous = rows[-1]["_key"]
             for gap in range(previous + 1, key):  # empty windows stay visible
                 lo, hi = self._bounds(gap, None)
                 rows.append(self._empty(gap, lo, hi, state))
                 drift_rows.append({})
-        lo, hi = self._bounds(key, buffer)
-        row, drift = self._window(buffer, state)
+        lo, hi = self._bounds(key, cols)
+        row, drift = self._window(cols, state)
         row.update(_key=key, window_start=_ts(lo), window_end=_ts(hi))
         rows.append(row)
         drift_rows.append(drift)
@@ -235,21 +261,19 @@ class WindowedMetrics(Params):
         row["notes"] = "empty window: no predictions"
         return row
 
-    def _window(self, buffer, state):
+    def _window(self, cols, state):
         notes = []
-        pred = np.array([r[1] for r in buffer], dtype=object)
-        prob = np.array([np.nan if r[2] is None else r[2] for r in buffer], dtype=float)
-        labels = np.array([r[3] for r in buffer], dtype=object)
-        latency = np.array([np.nan if r[4] is None else r[4] for r in buffer], dtype=float)
+        _, pred, prob, labels, latency = cols[:5]
+        n = len(pred)
         if state["task"] is None:
             from mlops_kit.metrics import infer_task
 
             state["task"] = "classification" if np.isfinite(prob).any() else infer_task(pred)
         if state["metrics"] is None:
             state["metrics"] = check_metrics(self.metrics, state["task"])
-        has = np.array([v is not None for v in labels])
-        row = {"volume": len(buffer), "n_labelled": int(has.sum())}
-        row["label_coverage"] = row["n_labelled"] / len(buffer)
+        has = labels != None  # noqa: E711 (element-wise on an object array)
+        row = {"volume": n, "n_labelled": int(has.sum())}
+        row["label_coverage"] = row["n_labelled"] / n
         regression = state["task"] == "regression"
         y_true, y_pred = labels[has], pred[has]
         if regression:
@@ -272,44 +296,60 @@ class WindowedMetrics(Params):
         for q in self.latency_quantiles:
             name = f"latency_p{round(float(q) * 100):d}"
             row[name] = float(np.quantile(finite, q)) if len(finite) else math.nan
+        if getattr(self, "estimator_", None) is not None:
+            row.update(self.estimator_.expected(prob))
         drift = {}
         if hasattr(self, "reference_"):
-            drift = self._drift(buffer, prob if not regression else pred, row, notes, state)
+            drift = self._drift(cols[5], prob if not regression else pred, row, notes, state)
         row["notes"] = "; ".join(dict.fromkeys(notes))
         return row, drift
 
     def _method(self):
         return {"num": "ks", "cat": "chisquare"} if self.drift_method is None else self.drift_method
 
-    def _drift(self, buffer, outputs, row, notes, state) -> dict:
-        from mlops_kit.validation.drift import DriftCheck
+    def _drift(self, features, outputs, row, notes, state) -> dict:
 
         row.update(input_drift_share=math.nan, input_drift=None)
         row.update(prediction_drift_score=math.nan, prediction_drift=None)
-        if len(buffer) < self.min_drift_rows:
-            notes.append(f"no drift verdict: {len(buffer)} < {self.min_drift_rows} predictions")
+        if len(features) < self.min_drift_rows:
+            notes.append(f"no drift verdict: {len(features)} < {self.min_drift_rows} predictions")
             return {}
-        if state["check"] is None:
-            state["check"] = DriftCheck(method=self._method(), drift_share=self.drift_share)
-        feats = pd.DataFrame.from_records([json.loads(r[5] or "{}") for r in buffer])
+        feats = pd.DataFrame.from_records([json.loads(text or "{}") for text in features])
         missing = [c for c in self.features_ if c not in feats.columns]
         if missing:
             raise InputError.invalid(
                 "log", f"predictions without feature {missing[0]!r}", "the reference's features"
             )
         feats = feats[self.features_].astype(self.reference_.dtypes.to_dict(), errors="ignore")
-        result = window_drift(state["check"], self.reference_, feats)
+        result = window_drift(self.drift_check_, feats)
         row["input_drift_share"] = result.share_drifted
         row["input_drift"] = bool(result.dataset_drift)
         if self.reference_predictions_ is not None:
             current = pd.DataFrame({"prediction": np.asarray(outputs, dtype=float)})
             current = current[np.isfinite(current["prediction"])]
             if len(current) >= self.min_drift_rows:
-                check = DriftCheck(method=self._method(), drift_share=1.0)
-                pred = window_drift(check, self.reference_predictions_, current)
+                pred = window_drift(self.prediction_check_, current)
                 row["prediction_drift_score"] = pred.scores()[0][1] if pred.checked else math.nan
                 row["prediction_drift"] = bool(pred.dataset_drift)
         return dict(result.scores())
+
+
+def _columns(batch) -> list:
+    """Row tuples -> column arrays: ts (int64), prediction and label (object),
+    probability and latency (float, missing as NaN), features (object)."""
+    raw = list(zip(*batch, strict=True))
+    cols = [
+        np.array(raw[0], dtype=np.int64),
+        np.array(raw[1], dtype=object),
+        np.array(raw[2], dtype=float),
+        np.array(raw[3], dtype=object),
+        np.array(raw[4], dtype=float),
+    ]
+    return cols + [np.array(c, dtype=object) for c in raw[5:]]
+
+
+def _concat(parts) -> list:
+    return [np.concatenate(c) if len(parts) > 1 else c[0] for c in zip(*parts, strict=True)]
 
 
 def _ts(ms) -> pd.Timestamp:

@@ -26,30 +26,29 @@ Examples
 
 from __future__ import annotations
 
-from mlops_kit.roi.inputs import FIELDS, RoiInputs
-from mlops_kit.roi.model import RoiModel, break_even, evaluate
-from mlops_kit.roi.montecarlo import SimulationResult, default_ranges, describe_ranges, simulate
-from mlops_kit.roi.presets import get_preset, list_presets, load_presets
-from mlops_kit.roi.results import RoiResult
-from mlops_kit.roi.sensitivity import SensitivityResult, sensitivity
-from mlops_kit.roi.widget import RoiWidget, roi_widget
+from mlops_kit._lazy import lazy_exports
 
-__all__ = [
-    "FIELDS",
-    "RoiInputs",
-    "RoiModel",
-    "RoiResult",
-    "RoiWidget",
-    "SensitivityResult",
-    "SimulationResult",
-    "break_even",
-    "default_ranges",
-    "describe_ranges",
-    "evaluate",
-    "get_preset",
-    "list_presets",
-    "load_presets",
-    "roi_widget",
-    "sensitivity",
-    "simulate",
-]
+#: public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    "FIELDS": "inputs",
+    "RoiInputs": "inputs",
+    "RoiModel": "model",
+    "break_even": "model",
+    "evaluate": "model",
+    "SimulationResult": "montecarlo",
+    "default_ranges": "montecarlo",
+    "describe_ranges": "montecarlo",
+    "simulate": "montecarlo",
+    "get_preset": "presets",
+    "list_presets": "presets",
+    "load_presets": "presets",
+    "RoiResult": "results",
+    "SensitivityResult": "sensitivity",
+    "sensitivity": "sensitivity",
+    "RoiWidget": "widget",
+    "roi_widget": "widget",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

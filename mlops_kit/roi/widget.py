@@ -44,10 +44,6 @@ SLIDERS: dict[str, tuple[float, float, float, str]] = {
 }
 
 
-def _widgets():
-    return import_ipywidgets("roi_widget")
-
-
 class RoiWidget:
     """Sliders for the main ROI inputs and a summary and chart that follow them.
 
@@ -87,7 +83,7 @@ class RoiWidget:
     def __init__(self, inputs: RoiInputs | None = None):
         from mlops_kit.roi.presets import list_presets
 
-        w = _widgets()
+        w = import_ipywidgets("roi_widget")
         self._base = inputs if inputs is not None else RoiInputs()
         self._hold = False
         self.error: str | None = None

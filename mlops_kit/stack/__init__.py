@@ -19,16 +19,19 @@ True
 
 from __future__ import annotations
 
-from mlops_kit.stack.catalogue import CATEGORIES, COMPLEXITIES, Catalogue, Tool, load_catalogue
-from mlops_kit.stack.recommend import recommend
-from mlops_kit.stack.results import StackRecommendation
+from mlops_kit._lazy import lazy_exports
 
-__all__ = [
-    "CATEGORIES",
-    "COMPLEXITIES",
-    "Catalogue",
-    "StackRecommendation",
-    "Tool",
-    "load_catalogue",
-    "recommend",
-]
+#: public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    "CATEGORIES": "catalogue",
+    "COMPLEXITIES": "catalogue",
+    "Catalogue": "catalogue",
+    "Tool": "catalogue",
+    "load_catalogue": "catalogue",
+    "recommend": "recommend",
+    "StackRecommendation": "results",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

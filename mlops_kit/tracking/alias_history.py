@@ -245,6 +245,9 @@ def promote(
     client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
     mv = require_version(client, name, version)
+    from mlops_kit.governance.policy import check_promotion  # a stored policy may need approvals
+
+    check_promotion(client, rm, mv, alias)
     _move(client, rm, alias, int(mv.version), "promote", reason, who)
     return _info(client.get_model_version(name, str(mv.version)))
 

@@ -24,13 +24,13 @@ True
 
 from __future__ import annotations
 
+from mlops_kit._figures import import_ipywidgets
 from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import InputError
 from mlops_kit.tracking.compare import _BASE, RunComparison, compare_runs
 from mlops_kit.tracking.store import get_client, resolve_tracking_uri
 from mlops_kit.tracking.widget_html import (
     MAX_ROWS,
-    _widgets,
     describe_error,
     frame_html,
     message_html,
@@ -218,7 +218,7 @@ class ExperimentBrowser:
         from mlops_kit.tracking.widget_registry import RegistryPanel
 
         check_param("max_runs", max_runs, [Interval(int, 1, None)])
-        w = _widgets()
+        w = import_ipywidgets("experiment_browser")
         self.tracking_uri = resolve_tracking_uri(tracking_uri)
         self.max_runs = max_runs
         self.comparison: RunComparison | None = None

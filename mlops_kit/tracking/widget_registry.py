@@ -19,8 +19,9 @@ True
 
 from __future__ import annotations
 
+from mlops_kit._figures import import_ipywidgets
 from mlops_kit.tracking.store import resolve_tracking_uri
-from mlops_kit.tracking.widget_html import _widgets, describe_error, frame_html, message_html
+from mlops_kit.tracking.widget_html import describe_error, frame_html, message_html
 
 __all__ = ["RegistryPanel", "history_table_html", "versions_table_html"]
 
@@ -126,7 +127,7 @@ class RegistryPanel:
     )
 
     def __init__(self, tracking_uri: str | None = None, *, user: str | None = None):
-        w = _widgets()
+        w = import_ipywidgets("experiment_browser")
         self.tracking_uri = resolve_tracking_uri(tracking_uri)
         self.user = user
         self.versions_frame = None

@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 
+from mlops_kit.monitoring.alerts import AlertRule, ReplayResult, replay
+from mlops_kit.monitoring.incidents import PostMortem, open_incident
 from mlops_kit.monitoring.result import MonitoringResult
 
 
@@ -31,4 +33,26 @@ def monitoring_result() -> MonitoringResult:
     )
 
 
-EXAMPLES = {MonitoringResult: monitoring_result}
+def replay_result():
+    """Two rules replayed over the example windows, drift on the third day."""
+    rules = [
+        AlertRule("accuracy", "<", 0.8, name="<b>low</b> accuracy"),
+        AlertRule("input_drift_share", ">=", 0.5, min_samples=50),
+    ]
+    return replay(rules, monitoring_result(), drift_start="2024-01-03")
+
+
+def post_mortem():
+    """A resolved incident opened from the example's first alert."""
+    alert = replay_result().alerts[0]
+    incident = open_incident(alert, started="2023-12-31")
+    incident.record("rolled <b>back</b>", at="2024-01-03")
+    incident.resolve(at="2024-01-04")
+    return incident.post_mortem()
+
+
+EXAMPLES = {
+    MonitoringResult: monitoring_result,
+    ReplayResult: replay_result,
+    PostMortem: post_mortem,
+}

@@ -158,3 +158,17 @@ def test_nullable_and_object_numbers_are_numeric():
     cur.loc[0, "x"] = pd.NA
     result = _run("native", ref, cur)
     assert result["x"].type == "num" and result["x"].n_current == 299
+
+
+@pytest.mark.parametrize("batch_size", [2, 65_536], ids=["chunks", "one-batch"])
+def test_streamed_files_that_fail_to_parse_give_the_standard_error(tmp_path, batch_size):
+    ref = _frame()[["x"]]
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_text('x\n1.0\n2.0\n3.0\n"4.0\n5.0\n')  # a quote never closed
+    bad_parquet = tmp_path / "bad.parquet"
+    bad_parquet.write_bytes(b"PAR1 not a parquet file PAR1")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"x,c\n" + "1.0,caf\xe9\n".encode("latin-1") * 5)
+    for path in (bad_csv, bad_parquet, latin):
+        with pytest.raises(InputError, match=r"Invalid current: .*Reading failed|Invalid current"):
+            DriftCheck().fit(ref).run(path, batch_size=batch_size)

@@ -173,6 +173,12 @@ def test_log_to_mlflow(frames, tracking_uri):
 
 
 def test_example_is_a_valid_result():
-    example = DriftResult._example()
+    from tests.validation.drift_result_examples import EXAMPLES
+
+    example = EXAMPLES[DriftResult]()
     assert example.n_columns == 3 and len(example.skipped) == 1
+    assert (
+        example.target_drift.column == "default"
+        and not example.to_dict()["target_drift"]["drifted"]
+    )
     assert "&lt;b&gt;city&lt;/b&gt;" in example._repr_html_()

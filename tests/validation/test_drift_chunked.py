@@ -142,3 +142,35 @@ def test_categorical_dtype_numbers_in_current():
     streamed = _run(reference, _chunks(current, 4000))
     assert in_memory["grade"].type == streamed["grade"].type == "cat"
     assert streamed["grade"].statistic == pytest.approx(in_memory["grade"].statistic, rel=1e-12)
+
+
+def test_streamed_ks_is_exact_where_the_grid_bracket_straddles_the_threshold():
+    """More distinct reference values than grid points: the grid only brackets the p-value.
+
+    With a coarse grid (256 cells) the bracket below straddles 0.05 and its upper end
+    says "no drift" although the exact p-value is below 0.05. The streamed engine
+    counts current values at every distinct reference value for K-S columns instead,
+    so its p-value and verdict are the in-memory ones, bit for bit.
+    """
+    from scipy import stats
+
+    from mlops_kit.validation.drift.chunked import run_stream
+    from mlops_kit.validation.drift.grid import GridSketch
+    from mlops_kit.validation.drift.reference import ReferenceSummary
+
+    ref = np.random.default_rng(0).normal(size=40_000)
+    cur = np.random.default_rng(1).normal(0.032, 1, size=20_000)
+    exact = stats.ks_2samp(ref, cur).pvalue
+    sketch = GridSketch(np.sort(ref), max_cells=256)
+    ref_sketch = sketch.empty_like()
+    ref_sketch.add(np.sort(ref), presorted=True)
+    sketch.add(cur)
+    upper, _, width = sketch.ks(ref_sketch)
+    assert not sketch.exact_ks and upper - width < exact < 0.05 < upper  # the straddling case
+
+    summary = ReferenceSummary.from_frame(pd.DataFrame({"x": ref}))
+    chunks = [pd.DataFrame({"x": cur[i : i + 4096]}) for i in range(0, cur.size, 4096)]
+    (streamed,) = run_stream(summary, chunks, method="ks", max_cells=256)
+    in_memory = DriftCheck(method="ks").run(pd.DataFrame({"x": ref}), pd.DataFrame({"x": cur}))
+    assert streamed.error_bound == 0.0 and streamed.drifted
+    assert streamed.statistic == in_memory["x"].statistic == pytest.approx(exact, rel=1e-9)

@@ -98,6 +98,8 @@ def test_streamed_current(files):
     ("extra", "message"),
     [
         (["--method", "fast"], "Invalid --method"),
+        (["--drift-share", "0"], "Invalid --drift-share: got 0.0"),
+        (["--target", "nope"], "target names column 'nope'"),
         (["--threshold", "num=abc"], "Invalid --threshold"),
         (["--columns", "nope"], "'nope' is missing"),
         (["--engine", "spark"], "spark"),
@@ -146,3 +148,74 @@ def test_through_the_main_entry_point(files, monkeypatch):
     assert cli.main(["drift", files["ref"], files["same"], "--json"]) == 0
     assert cli.main(["drift", files["ref"], files["drifted"], "--json"]) == 1
     assert cli.main(["drift", files["ref"], files["drifted"], "--method", "fast"]) == 2
+
+
+def _mlops_kit(*args):
+    """The installed command as a user runs it: a real process, ``python -m mlops_kit``."""
+    return subprocess.run(
+        [sys.executable, "-m", "mlops_kit", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_two_samples_of_the_same_credit_data_exit_0(tmp_path):
+    from mlops_kit.data import make_credit
+
+    data = make_credit(n_rows=6000, seed=3)
+    first = data.sample(frac=0.5, random_state=0)
+    first.to_csv(tmp_path / "a.csv", index=False)
+    data.drop(first.index).to_csv(tmp_path / "b.csv", index=False)
+    run = _mlops_kit("drift", tmp_path / "a.csv", tmp_path / "b.csv", "--json")
+    assert run.returncode == 0, run.stderr
+    data_out = json.loads(run.stdout)
+    assert data_out["n_drifted"] == 0
+    assert {"column": "id", "reason": data_out["skipped"][0]["reason"]} in data_out["skipped"]
+    assert data_out["skipped"][0]["reason"].startswith("identifier")
+    reasons = {s["column"]: s["reason"] for s in data_out["skipped"]}
+    assert "ISO dates as text" in reasons["application_date"]  # CSV dates are not categories
+    # with the target declared, it is reported apart; streamed in chunks the same
+    run = _mlops_kit(
+        "drift",
+        tmp_path / "a.csv",
+        tmp_path / "b.csv",
+        "--json",
+        "--target",
+        "default",
+        "--chunk-size",
+        "1000",
+    )
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["target_drift"] == {"column": "default", "drifted": False}
+    assert "default" not in {c["column"] for c in out["columns"] if c["role"] == "feature"}
+
+
+def test_nothing_compared_exits_2(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"when": pd.date_range("2024-01-01", periods=40).astype(str)})
+    frame["note"] = [f"free text number {i}" for i in range(40)]
+    frame.to_csv(tmp_path / "a.csv", index=False)
+    run = _mlops_kit("drift", tmp_path / "a.csv", tmp_path / "a.csv")
+    assert run.returncode == 2 and run.stdout == ""
+    assert "Nothing compared" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["whole", "chunked"])
+def test_unreadable_files_exit_2_with_one_line(tmp_path, files, chunked):
+    extra = ["--chunk-size", "2"] if chunked else []
+    bad_csv = tmp_path / "bad.csv"
+    bad_csv.write_bytes(b"x,c\n1.0,a\n2.0,b\n3.0,c,extra,fields\n4.0\xff\xfe,d\n")
+    bad_parquet = tmp_path / "bad.parquet"
+    bad_parquet.write_bytes(b"PAR1 this is not parquet PAR1")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"x,c\n" + "".join(f"{i}.0,caf\xe9\n" for i in range(10)).encode("latin-1"))
+    for path in (bad_csv, bad_parquet, latin):
+        run = _mlops_kit("drift", files["ref"], path, *extra)
+        assert run.returncode == 2, (path.name, run.stderr)
+        assert "Traceback" not in run.stderr and len(run.stderr.strip().splitlines()) == 1, (
+            path.name,
+            run.stderr,
+        )

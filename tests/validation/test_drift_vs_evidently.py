@@ -33,6 +33,9 @@ def evidently_verdicts(reference, current, **preset_kwargs):
     for metric in data["metrics"]:
         config = metric["config"]
         if config["type"].endswith("ValueDrift"):
+            if config["method"].endswith("text content drift"):  # no native peer: skipped
+                out[config["column"]] = (config["method"], None, None, None)
+                continue
             out[config["column"]] = (
                 method_from_display_name(config["method"]),
                 metric["value"],
@@ -115,3 +118,69 @@ def test_large_ks_uses_the_asymptotic_distribution_like_scipy(make_drift_frame):
     expected, overall = evidently_verdicts(reference, current, method="ks")
     result = DriftCheck(method="ks").run(reference, current)
     assert_same(result, expected, overall)
+
+
+def roles_frame(n: int, seed: int, drift: float = 0.0):
+    """``drift_frame`` plus an ID, a target, nullable dtypes, free text and a datetime."""
+    import numpy as np
+    import pandas as pd
+
+    from tests.validation.conftest import drift_frame
+
+    rng = np.random.default_rng(seed + 1000)
+    df = drift_frame(n, seed, drift)
+    df["id"] = np.arange(n) + seed * 100_000
+    df["target"] = (rng.random(n) < 0.3 + 0.2 * drift).astype(int)
+    ints = pd.array(rng.integers(0, 50 + int(drift * 30), n), dtype="Int64")
+    ints[rng.random(n) < 0.05] = pd.NA
+    df["nullable_int"] = ints
+    flags = pd.array(rng.random(n) < 0.4 + 0.2 * drift, dtype="boolean")
+    flags[rng.random(n) < 0.05] = pd.NA
+    df["nullable_bool"] = flags
+    df["nullable_str"] = pd.array(np.array(["u", "v", "w"])[rng.integers(0, 3, n)], dtype="string")
+    words = np.array(["alpha", "beta", "gamma", "delta", "eps"])
+    df["text"] = [" ".join(rng.choice(words, 6)) + f" {i}" for i in range(n)]
+    df["when"] = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 1000, n), unit="h")
+    return df
+
+
+def numpy_dtypes(df):
+    """The nullable columns in the numpy dtypes Evidently 0.7 tests (it drops Int64/boolean)."""
+    out = df.copy()
+    out["nullable_int"] = df["nullable_int"].astype("float64")
+    out["nullable_bool"] = df["nullable_bool"].astype("Float64").astype("float64")
+    out["nullable_str"] = df["nullable_str"].astype(object)
+    return out
+
+
+@pytest.mark.parametrize(("n_ref", "n_cur"), [(400, 400), (1500, 1100)], ids=["small", "large"])
+def test_id_target_nullable_text_and_datetime_match_evidently(n_ref, n_cur):
+    reference, current = roles_frame(n_ref, 1), roles_frame(n_cur, 2, drift=1.0)
+    expected, _ = evidently_verdicts(numpy_dtypes(reference), numpy_dtypes(current))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = DriftCheck(target="target").run(reference, current)
+    tested = {c.column for c in result.checked}
+    # Evidently tests the ID (a false alarm) and the text (its own text drift); the kit skips them
+    assert set(expected) - tested == {"id", "text"}
+    assert tested <= set(expected)
+    assert {"nullable_int", "nullable_bool", "nullable_str", "target"} <= tested
+    for col in result.checked:
+        method, value, drifted, threshold = expected[col.column]
+        assert col.test == method, col.column
+        assert col.statistic == pytest.approx(value, rel=REL, abs=1e-300), col.column
+        assert (col.drifted, col.threshold) == (drifted, pytest.approx(threshold)), col.column
+    skipped = {c.column: c.note for c in result.skipped}
+    assert set(skipped) == {"id", "text", "when"}
+    assert skipped["id"].startswith("identifier") and "free text" in skipped["text"]
+    assert "datetime" in skipped["when"]
+    assert result.target_drift.column == "target" and result.target_drift.role == "target"
+    assert "target" not in {c.column for c in result.features}
+    # the nullable dtypes give the same verdicts as their numpy counterparts
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        same = DriftCheck(target="target").run(numpy_dtypes(reference), numpy_dtypes(current))
+    for a, b in zip(same.to_dict()["columns"], result.to_dict()["columns"], strict=True):
+        if a["column"] == "nullable_bool":  # 0.0/1.0 floats are typed num, booleans cat
+            assert (a.pop("type"), b.pop("type")) == ("num", "cat")
+        assert a == b

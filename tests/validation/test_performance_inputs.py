@@ -8,7 +8,8 @@ import pytest
 from sklearn.linear_model import LinearRegression, LogisticRegression
 
 from mlops_kit.errors import ColumnError, InputError, TrackingError
-from mlops_kit.validation.performance import PerformanceGate, infer_task, parse_thresholds
+from mlops_kit.metrics import infer_task
+from mlops_kit.validation.performance import PerformanceGate, parse_thresholds
 from mlops_kit.validation.performance.mlflow_log import metric_key
 
 
@@ -162,7 +163,7 @@ def test_string_labels_and_pos_label(data):
 def test_log_without_a_run_is_refused(data):
     X, y, model = data
     report = PerformanceGate(["accuracy"]).check(OnX(model), X, y)
-    with pytest.raises(TrackingError, match="No run"):
+    with pytest.raises(TrackingError, match="No active MLflow run"):
         report.log_to_mlflow()
 
 

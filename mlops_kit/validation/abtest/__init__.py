@@ -24,17 +24,19 @@ Examples
 
 from __future__ import annotations
 
-from mlops_kit.validation.abtest.bootstrap import bootstrap_difference
-from mlops_kit.validation.abtest.compare import ABTest, ab_test
-from mlops_kit.validation.abtest.result import ABTestResult
-from mlops_kit.validation.abtest.stats import mcnemar_test, proportions_test, sample_size
+from mlops_kit._lazy import lazy_exports
 
-__all__ = [
-    "ABTest",
-    "ABTestResult",
-    "ab_test",
-    "bootstrap_difference",
-    "mcnemar_test",
-    "proportions_test",
-    "sample_size",
-]
+#: public name -> submodule that defines it (one entry per line, alphabetical)
+_EXPORTS: dict[str, str] = {
+    "ABTest": "compare",
+    "ABTestResult": "result",
+    "ab_test": "compare",
+    "bootstrap_difference": "bootstrap",
+    "mcnemar_test": "stats",
+    "proportions_test": "stats",
+    "sample_size": "stats",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -12,10 +12,23 @@ in-memory engine (:func:`.native.evaluate`) runs on it:
   Evidently builds from both sides together - **exact** (the bins depend on the
   current range and size, so these columns are read twice; a one-shot iterator
   is spooled to a temporary Parquet file for that);
-- K-S and Wasserstein: a reference-derived grid sketch (:mod:`.grid`): K-S is
-  **exact** when the reference has at most 32 768 distinct values, Wasserstein
-  carries a stated ``error_bound`` (reported per column); with at most 10 000
-  current rows the values are kept and both are exact.
+- K-S: **exact**, always. Up to ``max_cells / 2`` (32 768) distinct reference
+  values every one of them is a point of the grid sketch (:mod:`.grid`), which
+  then gives scipy's statistic bit for bit; beyond that, a column tested with
+  K-S also counts the current values at every distinct reference value (one
+  integer per distinct reference value: never more memory than the reference
+  itself), which gives the exact statistic in the same single pass. (The
+  automatic choice uses K-S only for references of at most 1000 rows.)
+  With at most 10 000 current rows the values are kept and scipy's exact
+  test is run, as in memory.
+- Wasserstein (normed): the grid sketch, **bounded**: ``error_bound`` (per
+  column) bounds the error of the statistic; the verdict can differ from the
+  in-memory one only when the statistic is within ``error_bound`` of the
+  threshold, and the column's note then says so. With at most 10 000 current
+  rows it is exact.
+- identifier candidates (integer columns all distinct in the reference) keep
+  their distinct current values until the column turns out not to be integer,
+  to apply the same 95% rule as in memory.
 
 Column typing follows the in-memory rules on the *whole* current data (an
 integer column is categorical when all of current has at most 10 distinct

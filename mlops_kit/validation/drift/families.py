@@ -59,6 +59,8 @@ def family_of(series, name, side: str) -> Family:
     if pdt.is_string_dtype(dtype) or pdt.is_object_dtype(dtype):
         inferred = pdt.infer_dtype(series, skipna=True)
         if inferred == "string":
+            if _dates_as_text(series):
+                return Family("datetime", f"{dtype} (ISO dates as text)")
             return Family("string", f"{dtype} (strings)")
         if inferred == "empty":
             return Family("empty", str(dtype))
@@ -80,6 +82,27 @@ def family_of(series, name, side: str) -> Family:
             return Family("datetime", f"{dtype} ({inferred})")
         return Family("other", f"{dtype} ({inferred})")
     return Family("other", str(dtype))
+
+
+_ISO_DATE = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+
+
+def _dates_as_text(series) -> bool:
+    """Whether every value is an ISO date or timestamp (as a CSV file stores datetimes).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> _dates_as_text(pd.Series(["2024-01-31", None, "2024-02-01 10:00:00"]))
+    True
+    >>> _dates_as_text(pd.Series(["2024-01-31", "soon"]))
+    False
+    """
+    values = series.dropna()
+    head = values.iloc[:50].astype(str)
+    if head.empty or not head.str.match(_ISO_DATE).all():
+        return False
+    return bool(values.astype(str).str.match(_ISO_DATE).all())
 
 
 def check_compatible(name, ref: Family, cur: Family) -> None:

@@ -15,7 +15,9 @@ What is exact and what is bounded:
   statistic is *exact* (bit for bit scipy's) whenever every distinct reference
   value is a grid point (up to ``max_cells / 2`` distinct reference values;
   the automatic choice uses K-S only for references of at most 1000 rows).
-  Beyond that it is bracketed and ``error_bound`` gives the p-value interval.
+  Beyond that the grid only brackets it; the streamed engine then counts
+  current values at every distinct reference value instead (see
+  :mod:`.chunked`), so a streamed K-S statistic is always exact.
   Up to 10 000 current rows the values are kept and scipy's exact test is run.
 - **Wasserstein** (normed): the signed integral of ``F_ref - F_cur`` over a
   cell is exact from the counts and offset sums, and so is the absolute one

@@ -214,6 +214,12 @@ def evaluate(name, kind: str, stats, method="auto", threshold=None, negligible_e
         measure = test
     drifted = spec.is_drift(statistic, thr)
     note = ""
+    if bound > 0 and abs(statistic - thr) <= bound:
+        note = (
+            f"column {str(name)!r}: the streamed {test} statistic {statistic:.6g} lies within "
+            f"its error bound {bound:.2g} of the threshold {thr:g}, so the verdict may differ "
+            "from an in-memory run; check this column with the current data in memory"
+        )
     if spec.is_test and drifted and effect is not None and effect < negligible_effect:
         note = large_sample_note(
             name, test, statistic, thr, measure, effect, negligible_effect, stats.n_ref, stats.n_cur

@@ -16,11 +16,11 @@ a harmless shift is "significant" (Evidently issues #50 and #171).
 
 Examples
 --------
->>> r = DriftResult._example()
+>>> r = DriftResult([ColumnDrift("x", "num", "wasserstein", 0.3, None, 0.1, True, 0.3)])
 >>> r.summary()
-'Drift detected: 2 of 3 columns drifted (share 0.67 >= 0.5); 1 skipped; 1 warning'
+'Drift detected: 1 of 1 columns drifted (share 1.00 >= 0.5)'
 >>> r.to_dict()["n_drifted"]
-2
+1
 """
 
 from __future__ import annotations
@@ -332,49 +332,6 @@ class DriftResult(Result):
                 values[f"{prefix}.{key}.effect_size"] = c.effect_size
         return log_result(
             self, values, f"{prefix}/drift_result.json", run_id=run_id, tracking_uri=tracking_uri
-        )
-
-    @classmethod
-    def _example(cls) -> DriftResult:
-        cols = [
-            ColumnDrift(
-                "age", "num", "ks", 0.001, 0.001, 0.05, True, 0.31, "wasserstein", 500, 500
-            ),
-            ColumnDrift(
-                "<b>city</b>",
-                "cat",
-                "chisquare",
-                0.02,
-                0.02,
-                0.05,
-                True,
-                0.04,
-                "jensenshannon",
-                500,
-                500,
-            ),
-            ColumnDrift(
-                "income",
-                "num",
-                "wasserstein",
-                0.03,
-                None,
-                0.1,
-                False,
-                0.03,
-                "wasserstein",
-                5000,
-                5000,
-            ),
-            ColumnDrift(
-                "notes", "cat", "skipped", None, None, None, False, note="free text or IDs"
-            ),
-        ]
-        return cls(
-            columns=cols,
-            drift_share=0.5,
-            engine="native",
-            warnings=["column '<b>city</b>': example warning"],
         )
 
 

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -39,7 +40,26 @@ def read_frame(path, side: str):
             return pd.read_parquet(path)
         return pd.read_csv(path)
     except (ValueError, OSError) as exc:  # pyarrow/pandas parse errors
-        raise InputError.invalid(side, str(path), _FILE_HINT, f"Reading failed: {exc}") from exc
+        raise InputError.invalid(
+            side, str(path), _FILE_HINT, f"Reading failed: {_one_line(exc)}"
+        ) from exc
+
+
+def _one_line(exc) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+@contextlib.contextmanager
+def _reading(path, side: str = "current"):
+    """Turn a decode or parse failure while reading ``path`` into the standard error."""
+    try:
+        yield
+    except (ValueError, OSError, UnicodeError) as exc:  # pandas/pyarrow parse and IO errors
+        if isinstance(exc, InputError):
+            raise
+        raise InputError.invalid(
+            side, str(path), _FILE_HINT, f"Reading failed: {_one_line(exc)}"
+        ) from exc
 
 
 def _existing(path, side: str) -> Path:
@@ -72,13 +92,16 @@ class _ParquetSource:
         try:
             self._file = pq.ParquetFile(path, pre_buffer=False)  # pre-buffering holds row groups
         except Exception as exc:  # pyarrow raises ArrowInvalid for non-Parquet files
-            raise InputError.invalid("current", str(path), _FILE_HINT, str(exc)) from exc
+            raise InputError.invalid("current", str(path), _FILE_HINT, _one_line(exc)) from exc
+        self._path = path
         self.columns = list(self._file.schema_arrow.names)
         self.batch_size = batch_size
 
     def chunks(self, columns):
-        for batch in self._file.iter_batches(batch_size=self.batch_size, columns=list(columns)):
-            yield batch.to_pandas()
+        with _reading(self._path):
+            batches = self._file.iter_batches(batch_size=self.batch_size, columns=list(columns))
+            for batch in batches:
+                yield batch.to_pandas()
 
 
 class _CsvSource:
@@ -88,13 +111,15 @@ class _CsvSource:
         import pandas as pd
 
         self._path = path
-        self.columns = list(pd.read_csv(path, nrows=0).columns)
+        with _reading(path):
+            self.columns = list(pd.read_csv(path, nrows=0).columns)
         self.batch_size = batch_size
 
     def chunks(self, columns):
         import pandas as pd
 
-        yield from pd.read_csv(self._path, usecols=list(columns), chunksize=self.batch_size)
+        with _reading(self._path):
+            yield from pd.read_csv(self._path, usecols=list(columns), chunksize=self.batch_size)
 
 
 class _IterSource:

@@ -42,10 +42,6 @@ _FROM_CHECK = "__check__"  # method Dropdown value: the check's own (per-column)
 _SAMPLE_SEEDS = (0, 1)  # reference, current
 
 
-def _widgets():
-    return import_ipywidgets("drift_explorer")
-
-
 class DriftExplorer:
     """Drift table, dataset verdict, distribution chart and controls that re-run the check.
 
@@ -90,7 +86,7 @@ class DriftExplorer:
         from mlops_kit.validation.drift.check import DriftCheck
         from mlops_kit.validation.drift.methods import METHODS
 
-        w = _widgets()
+        w = import_ipywidgets("drift_explorer")
         check = DriftCheck() if check is None else check
         if not isinstance(check, DriftCheck):
             raise InputError.invalid("check", type(check).__name__, "a DriftCheck or None")

@@ -7,10 +7,11 @@ with the Agg canvas (never pyplot), so the notebook's backend is untouched.
 
 Examples
 --------
->>> from mlops_kit.validation.drift.result import DriftResult
->>> r = DriftResult._example()
+>>> from mlops_kit.validation.drift.result import ColumnDrift, DriftResult
+>>> r = DriftResult([ColumnDrift("age", "num", "ks", 0.001, 0.001, 0.05, True, 0.31),
+...                  ColumnDrift("<b>city</b>", "cat", "chisquare", 0.02, 0.02, 0.05, True, 0.04)])
 >>> [c.column for c in ordered(r)]
-['age', '<b>city</b>', 'income']
+['age', '<b>city</b>']
 >>> "&lt;b&gt;city&lt;/b&gt;" in table_html(r)
 True
 """
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import html
 import math
+
+from mlops_kit._html import message_html
 
 __all__ = [
     "caption_text",
@@ -47,12 +50,6 @@ def _num(value) -> str:
 
 def _esc(value) -> str:
     return html.escape(str(value), quote=True)
-
-
-def message_html(text: str, kind: str = "info") -> str:
-    """A one-line escaped message (``kind`` "error" is red)."""
-    color = "#b00020" if kind == "error" else "#555"
-    return f"<p style='color:{color};margin:2px 0'>{_esc(text)}</p>"
 
 
 def ordered(result) -> list:
@@ -142,31 +139,33 @@ _HEAD = (
 
 def table_html(result, max_rows: int = MAX_TABLE_ROWS) -> str:
     """The per-column table, sorted by effect size, drifted rows highlighted."""
+    import pandas as pd
+
+    from mlops_kit._html import frame_html
+
     cols = ordered(result)
-    head = "".join(f"<th style='text-align:left;padding:1px 6px'>{h}</th>" for h in _HEAD)
-    rows = []
-    for c in cols[:max_rows]:
-        style = f" style='background:{_DRIFT_BG}'" if c.drifted else ""
-        mark = f" <span title='{_esc(c.note)}'>⚠</span>" if c.note else ""
-        cells = (
-            f"{_esc(c.column)}{mark}",
-            _esc(c.type),
-            _esc(c.test),
+    rows = [
+        (
+            c.column,
+            c.type,
+            c.test,
             _num(c.statistic),
             _num(c.threshold),
-            "<b>drift</b>" if c.drifted else "no drift",
+            verdict(c),
             _num(c.effect_size),
-            _esc(c.effect_measure or "–"),
+            c.effect_measure or "–",
             f"{c.n_reference} / {c.n_current}",
+            "⚠" if c.note else "",
         )
-        body = "".join(f"<td style='padding:1px 6px'>{v}</td>" for v in cells)
-        rows.append(f"<tr{style}>{body}</tr>")
-    more = ""
-    if len(cols) > max_rows:
-        more = f"<p><em>{len(cols) - max_rows} more columns: use .result.to_frame()</em></p>"
-    return (
-        "<table style='border-collapse:collapse;font-size:12px'>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{more}"
+        for c in cols
+    ]
+    return frame_html(
+        pd.DataFrame(rows, columns=[*_HEAD, "note"]),
+        max_rows,
+        what="columns",
+        hint=": use .result.to_frame()",
+        row_styles=[f"background:{_DRIFT_BG}" if c.drifted else None for c in cols],
+        row_titles=[c.note or None for c in cols],
     )
 
 

@@ -20,17 +20,17 @@ Examples
 
 from __future__ import annotations
 
-from mlops_kit.metrics import METRICS, infer_task
-from mlops_kit.validation.performance.gate import IF_NO_CHAMPION, PerformanceGate
-from mlops_kit.validation.performance.result import PerformanceReport
-from mlops_kit.validation.performance.thresholds import Threshold, parse_thresholds
+from mlops_kit._lazy import lazy_exports
 
-__all__ = [
-    "IF_NO_CHAMPION",
-    "METRICS",
-    "PerformanceGate",
-    "PerformanceReport",
-    "Threshold",
-    "infer_task",
-    "parse_thresholds",
-]
+#: public name -> submodule that defines it (one entry per line, alphabetical)
+_EXPORTS: dict[str, str] = {
+    "IF_NO_CHAMPION": "gate",
+    "PerformanceGate": "gate",
+    "PerformanceReport": "result",
+    "Threshold": "thresholds",
+    "parse_thresholds": "thresholds",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

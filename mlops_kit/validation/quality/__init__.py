@@ -48,8 +48,15 @@ region: unseen categories ['XX'] (1 row)
 
 from __future__ import annotations
 
-from mlops_kit.validation.quality.check import QualityCheck
-from mlops_kit.validation.quality.expectations import Expectations
-from mlops_kit.validation.quality.result import QualityReport
+from mlops_kit._lazy import lazy_exports
 
-__all__ = ["Expectations", "QualityCheck", "QualityReport"]
+#: public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    "QualityCheck": "check",
+    "Expectations": "expectations",
+    "QualityReport": "result",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -21,8 +21,18 @@ True
 
 from __future__ import annotations
 
-from mlops_kit.validation.rollback.policy import EXPERIMENT, RollbackPolicy
-from mlops_kit.validation.rollback.result import RollbackDecision
-from mlops_kit.validation.rollback.rules import MODES, Rule, parse_rule
+from mlops_kit._lazy import lazy_exports
 
-__all__ = ["EXPERIMENT", "MODES", "RollbackDecision", "RollbackPolicy", "Rule", "parse_rule"]
+#: public name -> submodule that defines it (one entry per line, alphabetical)
+_EXPORTS: dict[str, str] = {
+    "EXPERIMENT": "policy",
+    "MODES": "rules",
+    "RollbackDecision": "result",
+    "RollbackPolicy": "policy",
+    "Rule": "rules",
+    "parse_rule": "rules",
+}
+
+__all__ = sorted(_EXPORTS)
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
