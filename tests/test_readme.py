@@ -23,8 +23,10 @@ def test_readme_python_examples_run(tracking_uri, tmp_path, monkeypatch):
     """Top to bottom in one namespace, as a user pastes them: nothing defined in between."""
     monkeypatch.chdir(tmp_path)
     ns: dict = {}
+    text = README.read_text()
     for block in _python_blocks():
-        exec(compile(block, "README.md", "exec"), ns)
+        line = text[: text.index(block)].count("\n") + 1  # tracebacks name README lines
+        exec(compile("\n" * (line - 1) + block, "README.md", "exec"), ns)
     # the examples did what they say
     assert ns["tracking"].history("credit-risk", "champion")["action"].tolist() == [
         "promote",
