@@ -67,13 +67,17 @@ def test_partial_answers_prompt_only_for_the_rest(tmp_path):
     assert data["unanswered"] == IDS[-2:]
 
 
-def test_scan_proposals_are_accepted_and_overridden(tmp_path):
+def test_scan_proposals_are_accepted_and_overridden(tmp_path, tracking_uri):
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     (repo / ".gitlab-ci.yml").write_text("test:\n  script: pytest\n")
     override = tmp_path / "override.yaml"
     override.write_text("cicd_ci_pipeline: 0.5\n")
-    uri = f"sqlite:///{tmp_path}/absent.db"  # an empty store, never created
+    absent = f"sqlite:///{tmp_path}/absent.db"  # a mistyped store: an error, never created
+    missing = _run(["--scan", "--tracking-uri", absent, "--repo", str(repo), "--yes", "--json"])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
+    assert not (tmp_path / "absent.db").exists()
+    uri = tracking_uri  # a real, empty store
     result = _run(
         [
             "--scan",
@@ -95,7 +99,6 @@ def test_scan_proposals_are_accepted_and_overridden(tmp_path):
     assert data["answers"]["vt_lineage"] is None  # not evidenced, not prompted: unanswered
     assert "vt_code_in_git = 1: git repository found (.git)" in result.stderr
     assert "cicd_ci_pipeline = 1 (overridden): CI config found: .gitlab-ci.yml" in result.stderr
-    assert not (tmp_path / "absent.db").exists()
 
 
 def test_repo_scan_then_prompts_only_for_items_without_evidence(tmp_path):
@@ -143,7 +146,7 @@ def test_other_bad_input_exits_2(tmp_path):
     no_repo = _run(["--repo", str(tmp_path / "nope"), "--yes"])
     assert no_repo.exit_code == 2 and "Invalid --repo" in no_repo.stderr
     store = _run(["--scan", "--tracking-uri", f"sqlite:///{tmp_path}/a/b/c.db", "--yes"])
-    assert store.exit_code == 2 and "Cannot open tracking store" in store.stderr
+    assert store.exit_code == 2 and "does not exist" in store.stderr
 
 
 def test_prompts_aborted_exit_2():
