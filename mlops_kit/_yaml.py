@@ -245,7 +245,10 @@ def _range_text(owner, name) -> str | None:
         return None
     low = high = None
     closed_low = closed_high = True
-    for meta in field.metadata:
+    metadata = list(field.metadata)  # bounds of an optional field sit in the Annotated member
+    for arg in typing.get_args(field.annotation):
+        metadata += list(getattr(arg, "__metadata__", ()))
+    for meta in metadata:
         for attr, is_low, closed in (("gt", 1, 0), ("ge", 1, 1), ("lt", 0, 0), ("le", 0, 1)):
             value = getattr(meta, attr, None)
             if value is None:
@@ -254,6 +257,8 @@ def _range_text(owner, name) -> str | None:
                 low, closed_low = value, bool(closed)
             else:
                 high, closed_high = value, bool(closed)
+    if low is None and high is None:
+        return None
     kinds = (field.annotation, *typing.get_args(field.annotation))
     kind = int if int in kinds and float not in kinds else float
     closed = {(1, 1): "both", (1, 0): "left", (0, 1): "right", (0, 0): "neither"}

@@ -12,7 +12,10 @@ confirms or overrides the proposals::
 Examples
 --------
 >>> import tempfile
->>> s = scan(f"sqlite:///{tempfile.mkdtemp()}/mlruns.db", repo=tempfile.mkdtemp())
+>>> from mlops_kit.tracking.store import get_client
+>>> uri = f"sqlite:///{tempfile.mkdtemp()}/mlruns.db"
+>>> _ = get_client(uri)  # a new, empty store (a scan never creates one)
+>>> s = scan(uri, repo=tempfile.mkdtemp())
 >>> s.proposed_answers()["vt_model_registry"]
 0
 """

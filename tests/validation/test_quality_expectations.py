@@ -143,7 +143,7 @@ def test_hand_written_yaml_spec(tmp_path):
             {"columns": {"x": {"severity": "fatal"}}},
             r"columns\.x\.severity: got 'fatal'; allowed: 'error' or",
         ),
-        ({"severity": {"size": "warning"}}, r"severity\.size\[key\]: got 'size'; allowed"),
+        ({"severity": {"size": "warning"}}, r"severity\.size: got 'size'; allowed"),
         ({"table": {"row_count": {"min": -1}}}, r"table\.row_count\.min"),
         ([1, 2], r"must be a YAML mapping, got list"),
     ],

@@ -188,7 +188,7 @@ def normalise_spec(spec: object, source="<memory>") -> dict:
     ...
     mlops_kit.errors.ConfigError: Invalid expectation spec <memory>: 2 problem(s)
       - columns.age.max_missing: got 2; allowed: less than or equal to 1
-      - columns.age.maximum: unknown key
+      - columns.age.maximum: unknown key; allowed keys: ['dtype', 'required', 'max_missing', ...]
     """
     model = parse_config(spec, QualitySpec, "expectation spec", source=source)
     return model.model_dump()
