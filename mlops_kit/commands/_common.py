@@ -58,6 +58,7 @@ __all__ = [
     "quiet_stdout",
     "read_data",
     "save_html",
+    "serve_in_foreground",
 ]
 
 EXIT_OK = 0
@@ -205,3 +206,36 @@ def save_html(report, path) -> None:
 def finish(passed: bool):
     """Leave with exit status 0 (passed: no drift, gate passed) or 1 (a finding)."""
     raise click.exceptions.Exit(EXIT_OK if passed else EXIT_FINDING)
+
+
+class _Stop(Exception):
+    """Raised by the SIGTERM handler of :func:`serve_in_foreground`."""
+
+
+def _raise_stop(_signum, _frame):
+    raise _Stop
+
+
+def serve_in_foreground(server, what: str, banner) -> None:
+    """Print ``banner`` lines and wait until Ctrl-C or SIGTERM, then stop ``server``.
+
+    ``server`` has ``running``, ``log_path`` and ``stop()``. Exits 0 when stopped
+    by the user, 3 when the server stopped on its own (its log is named).
+    """
+    import signal
+    import time
+
+    previous = signal.signal(signal.SIGTERM, _raise_stop)
+    try:
+        for line in banner:
+            click.echo(line)
+        while server.running:
+            time.sleep(0.5)
+        click.echo(f"Error: {what} stopped on its own; log: {server.log_path}", err=True)
+        raise click.exceptions.Exit(EXIT_INTERNAL)
+    except (KeyboardInterrupt, _Stop):
+        click.echo(f"Stopping {what}.", err=True)
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
+    raise click.exceptions.Exit(EXIT_OK)

@@ -14,25 +14,14 @@ Examples
 
 from __future__ import annotations
 
-import signal
-import time
-
 import click
 
-from mlops_kit.commands._common import EXIT_INTERNAL, EXIT_OK, cli_error
+from mlops_kit.commands._common import cli_error, serve_in_foreground
 from mlops_kit.errors import MlopsKitError
 
 __all__ = ["command"]
 
 _LOCAL = ("127.0.0.1", "localhost", "::1")
-
-
-class _Stop(Exception):
-    pass
-
-
-def _raise_stop(_signum, _frame):
-    raise _Stop
 
 
 @click.command(name="app")
@@ -60,21 +49,13 @@ def command(page, room, host, port):
         server = start(room, host=host, port=port)
     except MlopsKitError as exc:
         raise cli_error(exc, click.get_current_context().command, "app") from None
-    previous = signal.signal(signal.SIGTERM, _raise_stop)
-    try:
-        click.echo(f"Serving the training room {str(server.room)!r} (pid {server.pid}):")
-        click.echo(f"  {page}: {server.url(page)}")
-        for other in ("assess", "roi", "room"):
-            if other != page:
-                click.echo(f"  {other}: {server.url(other)}")
-        click.echo("Ctrl-C to stop.")
-        while server.running:
-            time.sleep(0.5)
-        click.echo(f"Error: Voilà stopped on its own; log: {server.log_path}", err=True)
-        raise click.exceptions.Exit(EXIT_INTERNAL)
-    except (KeyboardInterrupt, _Stop):
-        click.echo("Stopping the training room.", err=True)
-    finally:
-        server.stop()
-        signal.signal(signal.SIGTERM, previous)
-    raise click.exceptions.Exit(EXIT_OK)
+    others = [name for name in ("assess", "roi", "room") if name != page]
+    serve_in_foreground(
+        server,
+        "the training room",
+        [
+            f"Serving the training room {str(server.room)!r} (pid {server.pid}):",
+            *(f"  {name}: {server.url(name)}" for name in (page, *others)),
+            "Ctrl-C to stop.",
+        ],
+    )

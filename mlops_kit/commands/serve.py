@@ -16,23 +16,12 @@ Examples
 
 from __future__ import annotations
 
-import signal
-import time
-
 import click
 
-from mlops_kit.commands._common import EXIT_INTERNAL, EXIT_OK, cli_error
+from mlops_kit.commands._common import cli_error, serve_in_foreground
 from mlops_kit.errors import MlopsKitError
 
 __all__ = ["command"]
-
-
-class _Stop(Exception):
-    """Raised in the main thread by the SIGTERM handler."""
-
-
-def _raise_stop(signum, frame):
-    raise _Stop
 
 
 @click.command(name="serve")
@@ -55,19 +44,11 @@ def command(model_uri, port, host, timeout):
     except MlopsKitError as exc:  # bad input: the first line (a log tail follows it)
         first = type(exc)(str(exc).splitlines()[0])
         raise cli_error(first, click.get_current_context().command, "serve") from None
-    previous = signal.signal(signal.SIGTERM, _raise_stop)
-    try:
-        click.echo(
+    serve_in_foreground(
+        server,
+        "the model server",
+        [
             f"Serving {server.model_uri} (requested {server.requested_uri}) at {server.url} "
-            f"(pid {server.pid}). Ctrl-C to stop.",
-        )
-        while server.running:
-            time.sleep(0.5)
-        click.echo(f"Error: the model server stopped on its own; log: {server.log_path}", err=True)
-        raise click.exceptions.Exit(EXIT_INTERNAL)
-    except (KeyboardInterrupt, _Stop):
-        click.echo("Stopping the model server.", err=True)
-    finally:
-        server.stop()
-        signal.signal(signal.SIGTERM, previous)
-    raise click.exceptions.Exit(EXIT_OK)
+            f"(pid {server.pid}). Ctrl-C to stop."
+        ],
+    )
