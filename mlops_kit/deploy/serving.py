@@ -265,9 +265,34 @@ def _stop_process(process, timeout: float) -> None:
             break
         except subprocess.TimeoutExpired:
             continue
-    # the group may hold a child (uvicorn) that outlived its parent
+    # the group may hold a child (uvicorn) that outlived its parent; a killed process
+    # takes a moment to exit, so wait until none is left (its port is then free)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5.0
+    while _group_alive(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether process group ``pgid`` still has a member that is not a zombie."""
+    proc = Path("/proc")
+    if not proc.is_dir():  # not Linux: a zombie counts as alive here
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] not in ("Z", "X") and int(fields[2]) == pgid:
+            return True
+    return False
 
 
 @atexit.register

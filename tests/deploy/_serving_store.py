@@ -71,6 +71,6 @@ def group_pids(pgid: int) -> list[int]:
         except OSError:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        if fields[0] != "Z" and int(fields[2]) == pgid:
+        if fields[0] not in ("Z", "X") and int(fields[2]) == pgid:
             found.append(int(entry.name))
     return found
