@@ -5,6 +5,8 @@ see ``docs/monitoring.md``). Each append is one transaction: several processes
 append at once (SQLite serialises the writers, nothing is lost) and a process
 killed mid-append leaves every committed row readable. Labels arrive later and
 are stored in their own append-only table, joined to the predictions by id.
+:meth:`PredictionLog.compact` copies closed days to Parquet for fast windowed
+analytics (:mod:`mlops_kit.monitoring.partitions`); the SQLite file stays the authority.
 
 Bad rows never vanish: with ``on_error="raise"`` (the default) a batch with a
 bad row writes nothing and raises one clear :class:`~mlops_kit.errors.InputError`
