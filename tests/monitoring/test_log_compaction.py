@@ -74,6 +74,14 @@ def test_regression_compacted_equals_sqlite_with_late_labels_and_empty_days(tmp_
     for window in ("hour", "day", "week", 37):
         wm = WindowedMetrics(window=window, task="regression")
         _same(wm.run(plain), wm.run(packed))
+        # bounds inside compacted days and inside the open tail
+        for start, end in (("2024-03-02T05:30", "2024-03-07T13:15"), ("2024-03-08T23:00", None)):
+            _same(wm.run(plain, start=start, end=end), wm.run(packed, start=start, end=end))
+    rows = [r for b in plain.scan(("ts", "id", "label")) for r in b]
+    cols = list(packed.scan_columns(["ts", "id", "label"], batch_size=50))
+    assert [int(t) for b in cols for t in b["ts"]] == [r[0] for r in rows]
+    assert [i for b in cols for i in b["id"]] == [r[1] for r in rows]
+    assert max(len(b["ts"]) for b in cols) <= 50  # memory bounded by the batch
     daily = WindowedMetrics(window="day", task="regression").run(packed).to_frame()
     assert daily["volume"].tolist()[3:5] == [0, 0]  # the empty days stay visible
     assert np.isnan(daily["mae"].iloc[8]) and daily["mae"].iloc[0] == pytest.approx(0.5)
