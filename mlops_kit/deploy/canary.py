@@ -13,8 +13,11 @@ decides:
   serving fails: traffic goes back to the champion and the challenger alias is
   moved back to the champion's version with the reason (Step 1's
   :func:`~mlops_kit.tracking.promote`, recorded in the alias history);
-- **hold** when the traffic ran out before the minimum sample: the share and
-  the aliases stay as they are, so the rollout can be resumed;
+- **hold** when the traffic ran out before the minimum sample, or when the
+  model's governance policy (:mod:`mlops_kit.governance`) still needs an
+  approval of the challenger before its 100% stage: the share and the aliases
+  stay as they are (the challenger keeps its previous share), so the rollout
+  can be resumed;
 - **advance** otherwise; reaching 100% **promotes** the challenger to the
   champion alias with the evidence as the reason.
 
@@ -332,6 +335,11 @@ class _Rollout:
         try:
             for i, percent in enumerate(self.schedule, start=1):
                 if percent >= 100:
+                    why = self._approval_needed()
+                    if why:  # governance: hold at the previous share, nothing promoted
+                        status, reason = "held", why
+                        self._record(i, percent, {}, "hold", reason)
+                        break
                     status, reason = "promoted", self._promote_reason()
                     self._record(i, percent, {}, "promote", reason)
                     self._promote(spec.challenger, spec.champion_alias, reason)
@@ -387,6 +395,28 @@ class _Rollout:
             self.run.client.log_text(
                 self.run.run_id, result.to_json(indent=1), "canary/result.json"
             )
+
+    def _approval_needed(self) -> str | None:
+        """Why the model's governance policy forbids the 100% stage now, or None."""
+        from mlops_kit.governance.decisions import approval_needed
+
+        spec = self.spec
+        why = approval_needed(
+            spec.model_name,
+            spec.challenger,
+            spec.champion_alias,
+            deployment=True,
+            tracking_uri=spec.tracking_uri,
+        )
+        if why is None:
+            return None
+        share = self.stages[-1]["percent"] if self.stages else 0.0
+        return (
+            f"approval required before 100%: {why}. Alias {spec.champion_alias!r} unchanged "
+            f"(v{self.champion_version}); the challenger holds at {share:g}%. Record a "
+            f"decision with mlops_kit.governance.approve({spec.model_name!r}, "
+            f"{spec.challenger}, by=...) and run the rollout again"
+        )
 
     def _promote_reason(self) -> str:
         tested = [s for s in self.stages if s["decision"] == "advance"]
