@@ -132,14 +132,9 @@ class ScenarioParams(ConfigModel):
     @model_validator(mode="after")
     def _incident_inside(self):
         if self.incident_period > self.months:
-            raise Problems(
-                [
-                    (
-                        ("incident_period",),
-                        f"got {self.incident_period}; allowed: a period in [2, months] "
-                        f"(months is {self.months})",
-                    )
-                ]
+            raise problem(
+                f"incident_period: got {self.incident_period}; allowed: a period in "
+                f"[2, months] (months is {self.months})"
             )
         return self
 
@@ -186,9 +181,7 @@ class Scenario(ConfigModel):
     def _params_of_kind(self):
         missing = [name for name in _NEEDS[self.kind] if not getattr(self.params, name)]
         if missing:
-            raise Problems(
-                [(("params", name), f"required for a {self.kind!r} scenario") for name in missing]
-            )
+            raise problem(f"a {self.kind!r} scenario needs params {missing}")
         return self
 
 

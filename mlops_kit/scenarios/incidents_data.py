@@ -108,17 +108,20 @@ def run_drift(world: World, params, active: bool, months_unnoticed: int) -> Arm:
     """Drift from the incident on; with the practice an alert rule catches it, then a retrain."""
     from mlops_kit.data import inject_drift
 
-    data = world.data
-    for i, step in enumerate(params.drift):
-        data = inject_drift(
-            data,
-            step.kind,
-            columns=list(step.columns),
-            severity=step.severity,
-            start=world.incident_start,
-            seed=world.seed + i,
-        )
-    frames = world.months_of(data)
+    if "drift" not in world.cache:
+        data = world.data
+        for i, step in enumerate(params.drift):
+            data = inject_drift(
+                data,
+                step.kind,
+                columns=list(step.columns),
+                severity=step.severity,
+                start=world.incident_start,
+                seed=world.seed + i,
+            )
+        frames = world.months_of(data)
+        world.cache["drift"] = (data, frames, _achievable(world, data, frames))
+    data, frames, achievable = world.cache["drift"]
     n, first = len(frames), world.incident_period
     caught, evidence = None, []
     if active:
@@ -142,8 +145,10 @@ def run_drift(world: World, params, active: bool, months_unnoticed: int) -> Arm:
         retrained = fit_model(recent, world.features, world.target)
         served[recovered - 1 :] = [retrained] * (n - recovered + 1)
         evidence.append(f"retrained on the {len(recent)} labelled rows since the drift began")
-    scores = [quality(m, f, world.features, world.target) for m, f in zip(served, frames)]
-    return Arm(scores, caught, recovered, evidence, reference=_achievable(world, data, frames))
+    scores = [
+        quality(m, f, world.features, world.target, world.cache) for m, f in zip(served, frames)
+    ]
+    return Arm(scores, caught, recovered, evidence, reference=achievable)
 
 
 def _achievable(world: World, data: pd.DataFrame, frames: list) -> list[float]:
@@ -170,7 +175,7 @@ def _served_until(world: World, params, caught, recovered) -> list[float]:
     for i, frame in enumerate(world.periods, start=1):
         bad = i >= world.incident_period and (recovered is None or i < recovered)
         seen = _broken(world, frame, params.change) if bad else frame
-        out.append(quality(world.model, seen, world.features, world.target))
+        out.append(quality(world.model, seen, world.features, world.target, world.cache))
     return out
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -95,7 +96,10 @@ def candidate(world: World, params):
 
 
 def _scores(world: World, served: list) -> list[float]:
-    return [quality(m, f, world.features, world.target) for m, f in zip(served, world.periods)]
+    return [
+        quality(m, f, world.features, world.target, world.cache)
+        for m, f in zip(served, world.periods, strict=True)
+    ]
 
 
 def _serve(world: World, bad, first: int, recovered: int | None, good=None) -> list:
@@ -141,13 +145,15 @@ def run_release(world: World, params, active: bool, months_unnoticed: int) -> Ar
 def _register(store: TempStore, model, name: str, X) -> int:
     from mlops_kit.tracking import register
 
-    info = register(
-        model,
-        name,
-        input_example=X.head(3).astype(float),
-        tracking_uri=store.uri,
-        tags={"mlops_kit.author": AUTHOR},
-    )
+    with warnings.catch_warnings():  # the model's 0/1 output is an integer column: MLflow says so
+        warnings.filterwarnings("ignore", "Hint: Inferred schema contains integer", UserWarning)
+        info = register(
+            model,
+            name,
+            input_example=X.head(3).astype(float),
+            tracking_uri=store.uri,
+            tags={"mlops_kit.author": AUTHOR},
+        )
     return int(info.version)
 
 

@@ -59,6 +59,7 @@ class World:
     reference_quality: list  # the original model on each clean month
     seed: int
     incident_period: int  # 1-based production period in which the incident starts
+    cache: dict = field(default_factory=dict, repr=False)  # work both arms share
 
     @property
     def incident_start(self) -> pd.Timestamp:
@@ -122,8 +123,10 @@ def fit_model(frame: pd.DataFrame, features, target, drop=(), C=1.0):
     return model.fit(frame[list(features)], frame[target])
 
 
-def quality(model, frame: pd.DataFrame, features, target) -> float:
+def quality(model, frame: pd.DataFrame, features, target, cache: dict | None = None) -> float:
     """ROC AUC of ``model`` on ``frame`` (the kit's metric registry).
+
+    ``cache`` (a dict) keeps the value for the same model and frame objects.
 
     Examples
     --------
@@ -135,8 +138,14 @@ def quality(model, frame: pd.DataFrame, features, target) -> float:
     """
     from mlops_kit.metrics import compute_metric
 
+    key = (id(model), id(frame))
+    if cache is not None and key in cache:
+        return cache[key][2]
     scores = model.predict_proba(frame[list(features)])[:, 1]
-    return float(compute_metric("roc_auc", frame[target], y_score=scores))
+    value = float(compute_metric("roc_auc", frame[target], y_score=scores))
+    if cache is not None:  # keep both objects alive so their ids stay theirs
+        cache[key] = (model, frame, value)
+    return value
 
 
 def build_world(params, seed: int = 0) -> World:
@@ -166,7 +175,9 @@ def build_world(params, seed: int = 0) -> World:
         incident_period=params.incident_period,
     )
     world.periods = world.months_of(data)
-    world.reference_quality = [quality(model, p, features, target) for p in world.periods]
+    world.reference_quality = [
+        quality(model, p, features, target, world.cache) for p in world.periods
+    ]
     return world
 
 
