@@ -154,7 +154,7 @@ class ScenarioResult(Result):
                 "evidence": self.evidence,
                 "source_figures": self.source_figures,
                 "params": self.params,
-                "timeline": self.timeline,
+                "timeline": self.to_frame().to_dict("records"),
             }
         )
 
