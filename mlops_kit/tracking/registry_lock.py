@@ -88,7 +88,9 @@ def _try_acquire(client, lock: str, lease: float) -> bool:
             description="mlops-kit: an alias of this model is being moved; deleted when done.",
         )
     except Exception as exc:
-        if _code(exc) == "RESOURCE_ALREADY_EXISTS":
+        # MLflow's SQL store answers a duplicate name by looking the existing model up: if the
+        # holder released it in between, that lookup says RESOURCE_DOES_NOT_EXIST. Both: taken.
+        if _code(exc) in ("RESOURCE_ALREADY_EXISTS", "RESOURCE_DOES_NOT_EXIST"):
             return False
         raise
     return True
