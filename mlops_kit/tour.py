@@ -1,17 +1,32 @@
 """The end-to-end run behind ``mlops-kit tour``.
 
-On offline sample data, headless, the tour covers steps 0-2 of the framework
-(assess; versioning and tracking; testing and validation) and writes an MLflow
-store (SQLite) and a small HTML report into an output folder. A progress bar
-(``tqdm.auto``: a widget in a notebook, text in a terminal, nothing when the
-output is not a terminal) follows its four stages:
+On offline sample data, headless, the tour runs the five steps of the
+framework and writes an MLflow store (SQLite), its side files and one HTML
+report into an output folder. A progress bar (``tqdm.auto``: a widget in a
+notebook, text in a terminal, nothing when the output is not a terminal)
+follows its stages, run in this order:
 
-1. **Versioning and tracking**: train a baseline (logistic regression) and a
-   better candidate (gradient boosting) on the credit sample, track both with
-   notebook-safe runs (params, seed, dataset fingerprint, environment, a
-   learning curve through the buffered logger), compare them, register both,
+1. **Versioning and tracking**: train a baseline (logistic regression on three
+   features) and a better candidate (every feature) on the credit sample, track
+   both with notebook-safe runs (params, seed, dataset fingerprint, environment,
+   a learning curve through the buffered logger), compare them, register both,
    promote the baseline and then the candidate to ``champion``, and roll back
    with one call, the alias history recording each move.
+2. **Testing and validation**: data quality, a performance gate against the
+   champion and data drift on a drifted batch (``drift.html``).
+3. **CI/CD** (:mod:`mlops_kit._tour_deploy`): a gated pipeline, a real scoring
+   server and two canaries (a worse candidate aborted, a good one promoted).
+4. **Monitoring** (:mod:`mlops_kit._tour_monitor`): six months of logged
+   predictions with drift part-way (``predictions.db``), weekly metrics, a
+   k-of-n alert, an incident with its runbook and a post-mortem.
+5. **Governance** (:mod:`mlops_kit._tour_govern`): RACI, a promotion refused
+   until a validator other than the author approves, a model card.
+0. **Assess**, last so it sees all of the above: the evidence scan of the
+   store and the ROI of MLOps.
+
+``report.html`` opens with one headline per step and the links (the store,
+the ``mlflow ui`` command, the drift report, the prediction log, the model
+card), then a section per step, 0 to 5.
 
 Examples
 --------
@@ -23,10 +38,13 @@ Examples
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlops_kit._tour_deploy import step_deploy
+from mlops_kit._tour_govern import step_govern
 from mlops_kit._tour_models import (
     BASELINE_FEATURES,
     TARGET,
@@ -35,6 +53,7 @@ from mlops_kit._tour_models import (
     _features,
     _scores,
 )
+from mlops_kit._tour_monitor import step_monitor
 from mlops_kit.errors import InputError
 
 __all__ = ["EXPERIMENT", "MODEL_NAME", "TourSummary", "run_tour"]
@@ -48,7 +67,8 @@ class TourSummary:
     """What the tour did: where it wrote, and the figures it printed.
 
     Returned by :func:`run_tour`; ``lines`` are the lines it printed and ``facts``
-    the figures of each step (``tracking``, ``validation``, ``maturity``, ``roi``).
+    the figures of each step (``tracking``, ``validation``, ``deploy``, ``monitoring``,
+    ``governance``, ``maturity``, ``roi``) and ``seconds`` each stage took.
 
     Examples
     --------
@@ -124,6 +144,7 @@ def _step_tracking(uri, n_rows, seed, report, say) -> dict:
         "Two runs on the credit sample, each with params, seed, dataset fingerprints and "
         "environment recorded automatically.",
         comparison,
+        part="step-1",
     )
 
     v_base = register(base, MODEL_NAME, run_id=base_id, tracking_uri=uri)
@@ -152,6 +173,12 @@ def _step_tracking(uri, n_rows, seed, report, say) -> dict:
         "the history is stored in the registry itself.",
         TableResult("Alias history", events[cols].to_dict("records")),
         chart=False,
+        part="step-1",
+    )
+    report.headline(
+        "Step 1: versioning and tracking",
+        f"2 runs tracked; candidate AUC {cand_scores['roc_auc']:.3f} vs baseline "
+        f"{base_scores['roc_auc']:.3f}; promoted, then rolled back to v{back.version} in one call",
     )
     return {
         "baseline_auc": base_scores["roc_auc"],
@@ -201,18 +228,27 @@ def _step_validate(uri, out, n_rows, seed, candidate_version, report, say) -> di
         "(the first rows of the table; every expectation is in the validation run).",
         quality,
         max_rows=12,
+        part="step-2",
     )
     report.add(
         "Step 2: performance gate",
         f"Version {candidate_version} against an absolute ROC AUC bound and against the "
         "current champion, overall and per region.",
         perf,
+        part="step-2",
     )
     report.add(
         "Step 2: data drift",
         "The newest batch against the reference window, with Evidently's default tests "
         "(native engine); income and loan amount were shifted on purpose.",
         drift,
+        part="step-2",
+    )
+    report.headline(
+        "Step 2: testing and validation",
+        f"quality {'passed' if quality.passed else 'FAILED'}; gate "
+        f"{'passed' if perf.passed else 'FAILED'}; drift in "
+        f"{sum(c.drifted for c in drift.columns)} of {len(drift.columns)} columns",
     )
     return {
         "quality_passed": quality.passed,
@@ -237,8 +273,11 @@ def _step_assess(uri, report, say) -> dict:
         "Answers proposed from what the MLflow store shows; a team confirms or overrides "
         "them and answers the rest (tutorial 00).",
         evidence,
+        part="step-0",
     )
-    report.add("Step 0: maturity from the evidence", assessment.team_fit or "", assessment)
+    report.add(
+        "Step 0: maturity from the evidence", assessment.team_fit or "", assessment, part="step-0"
+    )
     return {"level": assessment.level, "proposed": len(evidence.proposed_answers())}
 
 
@@ -255,9 +294,49 @@ def _step_roi(report, say) -> dict:
         "A failed project costs $2.6M (development, opportunity, corrective, reputational); "
         "every input can be changed (mlops-kit roi --help).",
         result,
+        part="step-0",
     )
-    report.add("Step 0: what the ROI is most sensitive to", "", sensitivity())
+    report.add("Step 0: what the ROI is most sensitive to", "", sensitivity(), part="step-0")
     return {"roi": result.roi, "npv": result.npv, "payback_month": result.payback_month}
+
+
+#: the report's parts, one per step, in the order a reader meets them
+PARTS = {
+    "step-0": ("Step 0: assess", "Maturity from the evidence in this store, and the ROI of MLOps."),
+    "step-1": ("Step 1: versioning and tracking", "Runs, registry, aliases and rollback."),
+    "step-2": ("Step 2: testing and validation", "Data quality, performance gate and drift."),
+    "step-3": (
+        "Step 3: CI/CD for ML",
+        "A gated pipeline, a real scoring server and canary rollouts over registry aliases.",
+    ),
+    "step-4": ("Step 4: monitoring", "A monitored production period with drift part-way."),
+    "step-5": ("Step 5: team and governance", "Roles, an approval gate and a model card."),
+}
+
+
+def _new_report(out: Path, uri: str, own_store: bool):
+    from mlops_kit.report import HtmlReport
+
+    report = HtmlReport("mlops-kit tour: the five steps on sample data")
+    if own_store:  # paths relative to the report, the command run from its folder
+        report.link(
+            "MLflow store (mlruns.db)",
+            "mlruns.db",
+            "open it with `mlflow ui --backend-store-uri sqlite:///mlruns.db` "
+            "run in this report's folder",
+        )
+    else:
+        report.link("MLflow store", uri, f"open it with `mlflow ui --backend-store-uri {uri}`")
+    report.link("Full drift report", "drift.html", "every column of Step 2's newest batch")
+    report.link("Prediction log", "predictions.db", "Step 4's monitored period (SQLite)")
+    report.link("Model card", "model_card.html", "Step 5's approved version")
+    links = {"step-1": [("MLflow store", "mlruns.db")] if own_store else []}
+    links["step-2"] = [("full drift report", "drift.html")]
+    links["step-4"] = [("prediction log", "predictions.db")]
+    links["step-5"] = [("model card", "model_card.html")]
+    for anchor, (heading, text) in PARTS.items():
+        report.part(anchor, heading, text, links=links.get(anchor, ()))
+    return report
 
 
 def _progress(total: int, *, silent: bool):
@@ -275,13 +354,14 @@ def run_tour(
     tracking_uri: str | None = None,
     echo: Callable[[str], None] | None = print,
 ) -> TourSummary:
-    """Run steps 0-2 of the framework on sample data and write the store and report.
+    """Run the five steps of the framework on sample data and write the store and report.
 
     Parameters
     ----------
     out_dir : str or Path, default "mlops-kit-tour"
-        Output folder (created); holds ``mlruns.db``, ``mlartifacts/`` and
-        ``report.html``.
+        Output folder (created); holds ``mlruns.db``, ``mlartifacts/``,
+        ``drift.html``, ``predictions.db``, ``alerts.db``, ``model_card.html``
+        and ``report.html``.
     n_rows : int, default 8000
         Rows of sample data (at least 1000).
     seed : int, default 0
@@ -304,7 +384,7 @@ def run_tour(
     ...
     mlops_kit.errors.InputError: Invalid n_rows: got 10; allowed: an integer >= 1000.
 
-    A full run takes several seconds (it trains, registers and validates models):
+    A full run takes a minute or more (it trains, registers, serves and monitors models):
 
     >>> import tempfile
     >>> summary = run_tour(tempfile.mkdtemp(), n_rows=1000, echo=None)  # doctest: +SKIP
@@ -319,8 +399,6 @@ def run_tour(
     out.mkdir(parents=True, exist_ok=True)
     uri = tracking_uri or f"sqlite:///{out / 'mlruns.db'}"
 
-    from mlops_kit.report import HtmlReport
-
     lines: list[str] = []
 
     def say(line: str) -> None:
@@ -331,25 +409,54 @@ def run_tour(
             with tqdm.external_write_mode():  # the bar steps aside for the line
                 echo(line)
 
-    report = HtmlReport("mlops-kit tour: steps 0-2")
-    stages = ("Step 1: tracking", "Step 2: validation", "Step 0: maturity", "Step 0: ROI")
+    report = _new_report(out, uri, tracking_uri is None)
+    stages = (
+        "Step 1: tracking",
+        "Step 2: validation",
+        "Step 3: CI/CD",
+        "Step 4: monitoring",
+        "Step 5: governance",
+        "Step 0: maturity",
+        "Step 0: ROI",
+    )
+    seconds: dict[str, float] = {}
     with _progress(len(stages), silent=echo is None) as bar:
+        clock = [time.perf_counter()]
 
-        def next_stage() -> None:
+        def next_stage(key: str) -> None:
+            now = time.perf_counter()
+            seconds[key] = round(seconds.get(key, 0.0) + now - clock[0], 2)
+            clock[0] = now
             bar.update(1)
             if bar.n < len(stages):
                 bar.set_description(stages[bar.n])
 
         bar.set_description(stages[0])
         facts = {"tracking": _step_tracking(uri, n_rows, seed, report, say)}
-        next_stage()
+        next_stage("tracking")
         candidate_version = facts["tracking"]["versions"][1]
         facts["validation"] = _step_validate(uri, out, n_rows, seed, candidate_version, report, say)
-        next_stage()
+        next_stage("validation")
+        facts["deploy"] = step_deploy(uri, n_rows, seed, candidate_version, report, say)
+        next_stage("deploy")
+        facts["monitoring"] = step_monitor(out, uri, n_rows, seed, report, say)
+        next_stage("monitoring")
+        facts["governance"] = step_govern(out, uri, n_rows, seed, report, say)
+        next_stage("governance")
         facts["maturity"] = _step_assess(uri, report, say)
-        next_stage()
+        next_stage("maturity")
         facts["roi"] = _step_roi(report, say)
-        next_stage()
+        next_stage("roi")
+    report.headlines.insert(
+        0,
+        (
+            "Step 0: assess",
+            f"level {facts['maturity']['level']} from {facts['maturity']['proposed']} answers "
+            f"found in this store; ROI {facts['roi']['roi']:.1f}x, payback in month "
+            f"{facts['roi']['payback_month']}",
+        ),
+    )
+    facts["seconds"] = seconds
     path = report.save(out / "report.html")
     say(f"Report: {path}")
     return TourSummary(out_dir=out, tracking_uri=uri, report_path=path, lines=lines, facts=facts)
