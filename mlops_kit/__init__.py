@@ -16,7 +16,7 @@ matplotlib are only imported by the functions that need them):
 - ``mlops_kit.data``: offline sample data with controllable drift;
 - ``mlops_kit.metrics``, ``mlops_kit.results``, ``mlops_kit.errors``: the metric
   registry, the Result contract and the exception tree every step shares;
-- ``mlops_kit.tour``: steps 0-2 end to end on sample data (``mlops-kit tour``).
+- ``mlops_kit.tour``: the five steps end to end on sample data (``mlops-kit tour``).
 
 Examples
 --------
