@@ -117,6 +117,13 @@ class RoiWidget:
             ]
         )
         self.box = w.VBox([self.preset, columns, self.summary, self.chart])
+        # stable hooks for tests/browser and the screenshots (mlops-kit-<widget>[-<part>])
+        self.box.add_class("mlops-kit-roi")
+        self.preset.add_class("mlops-kit-roi-preset")
+        for slider in self.sliders.values():
+            slider.add_class("mlops-kit-roi-slider")
+        self.summary.add_class("mlops-kit-roi-summary")
+        self.chart.add_class("mlops-kit-roi-chart")
         self.update()
 
     @property
