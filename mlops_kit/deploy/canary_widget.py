@@ -172,16 +172,19 @@ class CanaryTimeline:
 
     # --- drawing ------------------------------------------------------------------
     def _draw(self, chart: bool = False) -> None:
+        # the status last: a page showing the final status shows the final table and chart
         self.updates += 1
         self.stages.value = self._cards_html()
-        self.status.value = self._status_html()
         decided = [r for r in self.rows if r["decision"] != "running"]
-        if not decided:
+        if decided:
+            self.table.value = _table_html(decided)
+            if chart:
+                self.chart.value = figure_png(
+                    lambda ax: self._partial().plot(ax=ax), figsize=(6, 3)
+                )
+        else:
             self.table.value = message_html("No stage decided yet.")
-            return
-        self.table.value = _table_html(decided)
-        if chart:
-            self.chart.value = figure_png(lambda ax: self._partial().plot(ax=ax), figsize=(6, 3))
+        self.status.value = self._status_html()
 
     def _partial(self):
         """The result so far (the final one once the rollout ended)."""
