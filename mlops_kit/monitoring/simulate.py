@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from mlops_kit._params import Interval, Options, check_param
+from mlops_kit.errors import InputError
 
 __all__ = ["Simulation", "simulate_production"]
 
@@ -47,6 +48,7 @@ class Simulation:
     drift_start: pd.Timestamp | None  # UTC
     n_logged: int
     n_labelled: int
+    data: pd.DataFrame | None = None  # every row made: training months and production, labelled
 
 
 def simulate_production(
@@ -70,14 +72,15 @@ def simulate_production(
         Production predictions (the training months add a quarter as many).
     months : int, default 12
         Months of production.
-    drift : {"concept", "covariate", None}
+    drift : {"concept", "covariate", None} or list of them
         What changes from ``drift_month`` on: P(y|x) (``credit_score`` and
         ``debt_to_income`` lose their meaning) or P(x) (``loan_amount`` and
-        ``debt_to_income`` move up); ``None`` for no drift.
+        ``debt_to_income`` move up); ``None`` for no drift; a list applies
+        each kind in turn (a recession: inputs move *and* mean something else).
     drift_month : int, default 6
         Months into production when the drift starts.
-    severity : float, default 0.8
-        Strength of the drift in [0, 1].
+    severity : float or list of float, default 0.8
+        Strength of the drift in [0, 1]; a list gives one per kind of ``drift``.
     label_delay : str or pandas.Timedelta, default "0D"
         Labels of predictions made later than ``end - label_delay`` have not
         arrived yet and are not logged.
@@ -89,6 +92,18 @@ def simulate_production(
     Returns
     -------
     Simulation
+        With ``data``, every row made (training months and production, with
+        the true target), to score or retrain other models on the same traffic.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from mlops_kit.monitoring.log import PredictionLog
+    >>> log = PredictionLog(os.path.join(tempfile.mkdtemp(), "p.db"))
+    >>> sim = simulate_production(log, n_rows=1_000, months=2, drift=["covariate", "concept"],
+    ...                           drift_month=1, severity=[0.5, 1.0])
+    >>> sim.data.attrs["mlops_kit_drift"][-1]["kind"], len(sim.data) > sim.n_logged
+    ('concept', True)
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -98,7 +113,22 @@ def simulate_production(
 
     check_param("n_rows", n_rows, [Interval(int, 10, None)])
     check_param("months", months, [Interval(int, 1, None)])
-    check_param("drift", drift, [None, Options("concept", "covariate")])
+    kinds = list(drift) if isinstance(drift, (list, tuple)) else [drift]
+    for i, kind in enumerate(kinds):
+        name = (
+            "drift" if len(kinds) == 1 and not isinstance(drift, (list, tuple)) else f"drift[{i}]"
+        )
+        check_param(name, kind, [None, Options("concept", "covariate")])
+    kinds = [k for k in kinds if k is not None]
+    severities = list(severity) if isinstance(severity, (list, tuple)) else [severity] * len(kinds)
+    if len(severities) != len(kinds):
+        raise InputError.invalid(
+            "severity", f"{len(severities)} values", f"one per kind of drift ({len(kinds)})"
+        )
+    for i, value in enumerate(severities):
+        check_param(
+            f"severity[{i}]" if len(severities) > 1 else "severity", value, [Interval(float, 0, 1)]
+        )
     check_param("drift_month", drift_month, [Interval(int, 0, months - 1)])
     total_months = months + TRAIN_MONTHS
     df = make_credit(
@@ -107,9 +137,10 @@ def simulate_production(
     begin = pd.Timestamp(start)
     production_start = begin + pd.DateOffset(months=TRAIN_MONTHS)
     drift_start = None
-    if drift is not None:
+    if kinds:
         drift_start = production_start + pd.DateOffset(months=drift_month)
-        df = inject_drift(df, drift, severity=severity, start=drift_start, seed=seed)
+        for i, (kind, value) in enumerate(zip(kinds, severities, strict=True)):
+            df = inject_drift(df, kind, severity=value, start=drift_start, seed=seed + i)
     concept = get_concept(df)
     features = list(concept.NUMERIC)
     time_col, target = concept.time_column, concept.target_column
@@ -146,4 +177,5 @@ def simulate_production(
         drift_start=None if drift_start is None else drift_start.tz_localize("UTC"),
         n_logged=len(frame),
         n_labelled=n_labelled,
+        data=df,
     )
