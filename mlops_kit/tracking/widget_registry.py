@@ -237,6 +237,17 @@ class RegistryPanel:
                 self.approvals_table,
             ]
         )
+        # stable hooks for tests/browser and the screenshots (mlops-kit-<widget>[-<part>])
+        self.widget.add_class("mlops-kit-registry")
+        self.model.add_class("mlops-kit-registry-model")
+        self.versions_table.add_class("mlops-kit-registry-versions")
+        self.version.add_class("mlops-kit-registry-version")
+        self.alias.add_class("mlops-kit-registry-alias")
+        self.reason.add_class("mlops-kit-registry-reason")
+        self.promote_button.add_class("mlops-kit-registry-promote")
+        self.rollback_button.add_class("mlops-kit-registry-rollback")
+        self.status.add_class("mlops-kit-registry-status")
+        self.history_table.add_class("mlops-kit-registry-history")
         self.model.observe(self._on_model, names="value")
         self.promote_button.on_click(self._on_promote)
         self.rollback_button.on_click(self._on_rollback)
