@@ -27,6 +27,18 @@ API
     (non-2xx answers), failovers (requests it could not take) and p50/p99/mean
     latency in ms of the answers it gave (the last 10,000).
 
+Served predictions logged
+-------------------------
+``Router(..., prediction_log=log)`` records every answered request (2xx) in
+the prediction log, batched in the router's process
+(:class:`~mlops_kit.deploy.prediction_recorder.PredictionRecorder`): the rows
+of the request body (``dataframe_split`` or ``dataframe_records``), the
+predictions, the model (``models={"champion": "models:/credit-risk/3"}``
+gives name and version; default the upstream's name) and the latency. Row ids
+are ``<request id>:<row>``, the request id taken from the
+``X-Mlops-Kit-Request-Id`` header (or a random one) and sent back in it.
+``.stop()`` flushes the log; ``.recorder.flush()`` does it at any time.
+
 An upstream that is stopped
 ---------------------------
 A request routed to an upstream that does not accept the connection is sent to
@@ -56,16 +68,19 @@ import json
 import random
 import threading
 import time
+import uuid
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from mlops_kit._params import InstanceOf, Interval, Params, Predicate
 from mlops_kit.deploy._http import ConnectionPool, Response, port_in_use
+from mlops_kit.deploy.prediction_recorder import LOG_TARGET
 from mlops_kit.errors import DeploymentError, InputError
 
-__all__ = ["UPSTREAM_HEADER", "Router"]
+__all__ = ["REQUEST_ID_HEADER", "UPSTREAM_HEADER", "Router"]
 
 UPSTREAM_HEADER = "X-Mlops-Kit-Upstream"
+REQUEST_ID_HEADER = "X-Mlops-Kit-Request-Id"
 FAILOVER_HEADER = "X-Mlops-Kit-Failover"
 _KEEP_LATENCIES = 10_000
 
@@ -110,6 +125,13 @@ class Router(Params):
         Seconds to wait for an upstream's answer.
     seed : int, optional
         Seed of the random choice (reproducible shares in tests).
+    prediction_log : PredictionLog or str or os.PathLike or PredictionRecorder, optional
+        Record every answered request there (features, predictions, model,
+        latency), batched in this process.
+    models : dict of str to str, optional
+        Upstream name -> the model it serves, ``"models:/<name>/<version>"``
+        or a plain name, recorded with its predictions (default: the
+        upstream's name).
 
     Examples
     --------
@@ -128,6 +150,8 @@ class Router(Params):
         "port": [None, Interval(int, 1, 65535)],
         "timeout": [Interval(float, 0, None, closed="neither")],
         "seed": [None, Interval(int, 0, None)],
+        "prediction_log": [None, LOG_TARGET],
+        "models": [None, InstanceOf(dict, description="a dict of upstream names to models")],
     }
 
     def __init__(
@@ -140,6 +164,8 @@ class Router(Params):
         port=None,
         timeout=60.0,
         seed=None,
+        prediction_log=None,
+        models=None,
     ):
         self.upstreams = upstreams
         self.weights = weights
@@ -148,6 +174,8 @@ class Router(Params):
         self.port = port
         self.timeout = timeout
         self.seed = seed
+        self.prediction_log = prediction_log
+        self.models = models
 
     # -- set-up, done once on first use (the constructor only stores) -----------------
     def _ready(self):
@@ -166,6 +194,33 @@ class Router(Params):
             self._thread = None
             initial = self.weights if self.weights is not None else {names[0]: 1}
             self._table = self._build_table(initial)
+            self._models = self._model_names()
+            from mlops_kit.deploy.prediction_recorder import recorder_for
+
+            self._recorder = recorder_for(self.prediction_log)
+
+    @property
+    def recorder(self):
+        """The :class:`PredictionRecorder` of ``prediction_log`` (None without one)."""
+        self._ready()
+        return self._recorder
+
+    def _model_names(self) -> dict:
+        """Upstream name -> (model name, version) recorded with its predictions."""
+        from mlops_kit.deploy.serving import parse_model_uri
+
+        out = {name: (name, None) for name in self._ups}
+        for name, model in (self.models or {}).items():
+            if name not in self._ups or not isinstance(model, str) or not model:
+                raise InputError.invalid(
+                    "models", {name: model}, f"upstream names {list(self._ups)} to model names"
+                )
+            if model.startswith("models:/"):
+                model_name, version, alias = parse_model_uri(model)
+                out[name] = (model_name, version if alias is None else alias)
+            else:
+                out[name] = (model, None)
+        return out
 
     def _fallback_name(self, fallback):
         names = list(self._ups)
@@ -282,14 +337,48 @@ class Router(Params):
                 up.errors += 1
         return response
 
-    def route(self, body: bytes):
+    def route(self, body: bytes, request_id=None):
         """Send one ``/invocations`` JSON body; return ``(upstream name, Response, failed)``.
 
         ``failed`` names the upstream that could not take the request (the
         answer then comes from the fallback), else None. Raises
-        DeploymentError when no upstream could answer.
+        DeploymentError when no upstream could answer. With a prediction log,
+        an answered request is recorded under ``request_id`` (default random).
         """
         self._ready()
+        if self._recorder is None:
+            return self._route(body)
+        start = time.perf_counter()
+        name, response, failed = self._route(body)
+        if 200 <= response.status < 300:
+            self._record(body, response, name, (time.perf_counter() - start) * 1000, request_id)
+        return name, response, failed
+
+    def _record(self, body, response, name, latency_ms, request_id) -> None:
+        import pandas as pd
+
+        from mlops_kit.deploy.serving import decode_predictions
+
+        try:
+            predictions = decode_predictions(response, self._ups[name].url)
+            try:
+                frame = _request_frame(body)
+            except (ValueError, InputError):  # predictions are still logged, without features
+                frame = pd.DataFrame(index=range(len(predictions)))
+        except Exception as exc:  # the answer goes back to the client all the same
+            self._recorder.last_error = exc
+            return
+        model, version = self._models[name]
+        self._recorder.record(
+            frame,
+            predictions,
+            latency_ms=latency_ms,
+            request_id=request_id,
+            model=model,
+            version=version,
+        )
+
+    def _route(self, body: bytes):
         name = self._pick()
         up = self._ups[name]
         try:
@@ -310,8 +399,11 @@ class Router(Params):
                     f"({self._ups[fb].url}) did not answer: {type(exc2).__name__}: {exc2}"
                 ) from exc2
 
-    def predict(self, frame, *, return_upstream: bool = False):
+    def predict(self, frame, *, return_upstream: bool = False, request_id=None):
         """Route ``frame`` in-process and return the predictions (and the upstream's name).
+
+        ``request_id`` names the logged rows (``<request_id>:<row>``) when the
+        router has a prediction log.
 
         Examples
         --------
@@ -320,7 +412,7 @@ class Router(Params):
         """
         from mlops_kit.deploy.serving import decode_predictions, encode_frame
 
-        name, response, _ = self.route(encode_frame(frame))
+        name, response, _ = self.route(encode_frame(frame), request_id=request_id)
         predictions = decode_predictions(response, self._ups[name].url)
         return (predictions, name) if return_upstream else predictions
 
@@ -404,9 +496,12 @@ class Router(Params):
         return self
 
     def stop(self) -> None:
-        """Stop the HTTP router (idempotent); upstreams are left running."""
+        """Stop the HTTP router (idempotent), flush its prediction log; upstreams keep running."""
         server = self.__dict__.get("_server")
+        recorder = self.__dict__.get("_recorder")
         if server is None:
+            if recorder is not None:
+                recorder.flush()
             return
         server.shutdown()
         server.server_close()
@@ -414,6 +509,8 @@ class Router(Params):
         self._server = self._thread = None
         for up in self._ups.values():
             up.pool.close()
+        if recorder is not None:
+            recorder.flush()
 
     def __enter__(self):
         return self.start()
@@ -460,15 +557,45 @@ def _handler(router: Router):
                 self._error(411, "a Content-Length header is required")
                 return
             body = self.rfile.read(int(length))
+            request_id = self.headers.get(REQUEST_ID_HEADER) or uuid.uuid4().hex
             try:
-                name, response, failed = router.route(body)
+                name, response, failed = router.route(body, request_id=request_id)
             except DeploymentError as exc:
                 self._error(502, str(exc))
                 return
-            headers = [(UPSTREAM_HEADER, name)]
+            headers = [(UPSTREAM_HEADER, name), (REQUEST_ID_HEADER, request_id)]
             if failed is not None:
                 headers.append((FAILOVER_HEADER, failed))
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self._send(response.status, response.body, headers)
 
     return Handler
+
+
+def _request_frame(body: bytes):
+    """The input rows of an ``/invocations`` body (``dataframe_split`` or ``dataframe_records``).
+
+    Examples
+    --------
+    >>> _request_frame(b'{"dataframe_split": {"columns": ["x"], "data": [[1.5], [2.0]]}}')
+         x
+    0  1.5
+    1  2.0
+    """
+    import pandas as pd
+
+    data = json.loads(body)
+    if isinstance(data, dict) and isinstance(data.get("dataframe_split"), dict):
+        split = data["dataframe_split"]
+        return pd.DataFrame(split.get("data", []), columns=split.get("columns"))
+    if isinstance(data, dict) and isinstance(data.get("dataframe_records"), list):
+        return pd.DataFrame.from_records(data["dataframe_records"])
+    inputs = data.get("inputs", data.get("instances")) if isinstance(data, dict) else None
+    if isinstance(inputs, list):
+        rows = [r if isinstance(r, dict) else {"input": r} for r in inputs]
+        return pd.DataFrame.from_records(rows)
+    raise InputError.invalid(
+        "body",
+        "an /invocations body of another form",
+        "dataframe_split, dataframe_records, inputs or instances",
+    )

@@ -49,6 +49,7 @@ from pathlib import Path
 
 from mlops_kit._params import Interval, Predicate, check_param
 from mlops_kit.deploy._http import ConnectionPool, free_port, port_in_use
+from mlops_kit.deploy.prediction_recorder import LOG_TARGET, recorder_for
 from mlops_kit.errors import DeploymentError, InputError
 
 __all__ = ["ModelServer", "parse_model_uri", "resolve_model_uri", "serve"]
@@ -139,6 +140,9 @@ class ModelServer:
         The registered model and the version that serves.
     log_path : pathlib.Path
         The server's combined stdout and stderr.
+    recorder : PredictionRecorder or None
+        Writes every answered ``predict`` to the prediction log (``serve(...,
+        prediction_log=...)``); ``stop()`` flushes it.
 
     Examples
     --------
@@ -148,7 +152,7 @@ class ModelServer:
     >>> server.stop()  # doctest: +SKIP
     """
 
-    def __init__(self, process, url, info, requested_uri, log_path, timeout):
+    def __init__(self, process, url, info, requested_uri, log_path, timeout, recorder=None):
         self._process = process
         self.url = url
         self.pid = process.pid
@@ -159,6 +163,7 @@ class ModelServer:
         self.log_path = Path(log_path)
         self._pool = ConnectionPool(url, timeout=timeout)
         self._stop_lock = threading.Lock()
+        self.recorder = recorder
 
     @property
     def running(self) -> bool:
@@ -185,28 +190,47 @@ class ModelServer:
                 f"{type(exc).__name__}: {exc}"
             ) from exc
 
-    def predict(self, frame):
+    def predict(self, frame, request_id=None):
         """Score ``frame`` over HTTP and return the predictions.
+
+        With a prediction log (``serve(..., prediction_log=...)``) the rows,
+        predictions, model version and latency are recorded (batched, in this
+        process); a request that fails records nothing.
 
         Parameters
         ----------
         frame : pandas.DataFrame
             Input rows with the model's columns.
+        request_id : str, optional
+            Logged row ids are ``<request_id>:<row>`` (to join labels later);
+            default a random id.
 
         Returns
         -------
         numpy.ndarray or pandas.DataFrame
             An array for one prediction per row, a DataFrame for records.
         """
-        return decode_predictions(self.invoke(encode_frame(frame)), self.url)
+        if self.recorder is None:
+            return decode_predictions(self.invoke(encode_frame(frame)), self.url)
+        start = time.perf_counter()
+        predictions = decode_predictions(self.invoke(encode_frame(frame)), self.url)
+        latency_ms = (time.perf_counter() - start) * 1000.0
+        self.recorder.record(frame, predictions, latency_ms=latency_ms, request_id=request_id)
+        return predictions
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server's process group (TERM, then KILL after ``timeout``); idempotent."""
+        """Stop the server's process group (TERM, then KILL after ``timeout``); idempotent.
+
+        A prediction log is flushed after the server stops (an error names the
+        rows it could not take, still held by ``recorder.pending()``).
+        """
         with self._stop_lock:
             _stop_process(self._process, timeout)
             self._pool.close()
         with _LIVE_LOCK:
             _LIVE.discard(self)
+        if self.recorder is not None:
+            self.recorder.close()
 
     def __enter__(self):
         return self
@@ -315,6 +339,7 @@ def serve(
     timeout: float = 180.0,
     workers: int = 1,
     tracking_uri: str | None = None,
+    prediction_log=None,
 ) -> ModelServer:
     """Start MLflow's scoring server for a registered model and wait until it is healthy.
 
@@ -334,6 +359,10 @@ def serve(
     tracking_uri : str, optional
         Store holding the model (default: the kit's store, see
         :func:`mlops_kit.tracking.resolve_tracking_uri`).
+    prediction_log : PredictionLog or str or os.PathLike or PredictionRecorder, optional
+        Record every ``predict`` of the returned handle in this prediction log
+        (features, prediction, model name and version, latency), batched in
+        this process (:class:`~mlops_kit.deploy.prediction_recorder.PredictionRecorder`).
 
     Returns
     -------
@@ -351,6 +380,7 @@ def serve(
     check_param("host", host, [_HOST])
     check_param("timeout", timeout, [Interval(float, 0, None, closed="neither")])
     check_param("workers", workers, [Interval(int, 1, 64)])
+    check_param("prediction_log", prediction_log, [None, LOG_TARGET])
     uri = resolve_tracking_uri(tracking_uri)
     info = resolve_model_uri(model_uri, uri)  # raises before anything starts
     if port is None:
@@ -399,7 +429,10 @@ def serve(
             start_new_session=True,  # its own process group: stopped as one
         )
     shown_host = f"[{host}]" if ":" in host else host
-    server = ModelServer(process, f"http://{shown_host}:{port}", info, model_uri, log_path, 60.0)
+    recorder = recorder_for(prediction_log, model=info.name, version=info.version)
+    server = ModelServer(
+        process, f"http://{shown_host}:{port}", info, model_uri, log_path, 60.0, recorder
+    )
     with _LIVE_LOCK:
         _LIVE.add(server)
     try:

@@ -3,7 +3,9 @@
 - :class:`PredictionLog`: the embedded, append-only prediction log with late labels;
 - :class:`WindowedMetrics` / :class:`MonitoringResult`: per-window performance,
   drift, volume, latency and label coverage;
-- :class:`AlertRule` / :func:`replay`: alert rules that avoid false alarms, replayed over history.
+- :class:`AlertRule` / :func:`replay`: alert rules that avoid false alarms, replayed over history;
+- :func:`dashboard` / :class:`MonitoringDashboard` and :func:`dashboard_widget`: the
+  dashboard Result over a log and its live widget.
 
 Examples
 --------
@@ -38,6 +40,10 @@ _EXPORTS = {
     "open_incident": "incidents",
     "PrometheusExporter": "prometheus",
     "grafana_dashboard": "prometheus",
+    "MonitoringDashboard": "dashboard",
+    "dashboard": "dashboard",
+    "DashboardWidget": "dashboard_widget",
+    "dashboard_widget": "dashboard_widget",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from mlops_kit.monitoring.alerts import AlertRule, ReplayResult, replay
+from mlops_kit.monitoring.dashboard import MonitoringDashboard
 from mlops_kit.monitoring.incidents import PostMortem, open_incident
 from mlops_kit.monitoring.result import MonitoringResult
 
@@ -51,7 +52,30 @@ def post_mortem():
     return incident.post_mortem()
 
 
+def monitoring_dashboard() -> MonitoringDashboard:
+    """The example windows with estimates, two rules (one with a user string) and their alerts."""
+    result = monitoring_result()
+    result.windows["estimated_accuracy"] = [0.88, math.nan, 0.86]
+    result.windows["latency_p95"] = [12.5, math.nan, 30.0]
+    rules = [
+        AlertRule("accuracy", "<", 0.8, name="<b>low</b> accuracy", severity="critical"),
+        AlertRule("input_drift_share", ">=", 0.5, min_samples=50),
+    ]
+    alerts = [a for rule in rules for a in rule.check(result)]
+    return MonitoringDashboard(
+        result,
+        alerts=alerts,
+        rules=[
+            {"name": r.rule_name, "metric": r.metric, "op": r.op, "threshold": r.threshold}
+            for r in rules
+        ],
+        n_predictions=220,
+        last_prediction="2024-01-03T23:59:00+00:00",
+    )
+
+
 EXAMPLES = {
+    MonitoringDashboard: monitoring_dashboard,
     MonitoringResult: monitoring_result,
     ReplayResult: replay_result,
     PostMortem: post_mortem,

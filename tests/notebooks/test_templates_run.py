@@ -29,11 +29,15 @@ def test_template_runs_on_sample_data(path, tmp_path, monkeypatch):
     monkeypatch.setenv("MLOPS_KIT_HOME", str(tmp_path))
     monkeypatch.setenv("MPLBACKEND", "Agg")
     out = tmp_path / path.name
-    # default parameters use the shipped sample data; outputs go to the temp folder
+    # default parameters use the shipped sample data (or inputs the test makes, INPUTS);
+    # outputs go to the temp folder
+    parameters = {"output_dir": str(tmp_path / "out")}
+    if path.stem in INPUTS:
+        parameters.update(INPUTS[path.stem](tmp_path, uri))
     pm.execute_notebook(
         str(path),
         str(out),
-        parameters={"output_dir": str(tmp_path / "out")},
+        parameters=parameters,
         cwd=str(tmp_path),
         kernel_name="python3",
         progress_bar=False,
@@ -129,10 +133,70 @@ def _check_canary_plan(out: Path, uri: str) -> None:  # default schedule 5 -> 25
     )
 
 
+def _monitoring_dashboard_inputs(tmp: Path, uri: str) -> dict:
+    """A team's own log, reference file and registered model (simulated here, seed 1)."""
+
+    from mlops_kit.monitoring import PredictionLog, simulate_production
+    from mlops_kit.tracking import promote, register
+
+    sim = simulate_production(
+        PredictionLog(tmp / "team_log.db"),
+        n_rows=3_000,
+        months=4,
+        drift="covariate",
+        drift_month=2,
+        label_delay="10D",
+        seed=1,
+    )
+    reference = sim.reference.assign(label=sim.reference_labels)
+    reference.to_csv(tmp / "reference.csv", index=False)
+    info = register(sim.model, "team-model", tracking_uri=uri)
+    promote("team-model", info.version, reason="serving", tracking_uri=uri)
+    (tmp / "expected.json").write_text(
+        json.dumps({"n_logged": sim.n_logged, "drift_start": sim.drift_start.isoformat()})
+    )
+    return {
+        "log_path": str(tmp / "team_log.db"),
+        "model_uri": "models:/team-model@champion",
+        "reference_path": str(tmp / "reference.csv"),
+        "label_column": "label",
+        "window": "week",
+        "rules": [
+            {"metric": "roc_auc", "op": "<", "threshold": 0.6, "min_samples": 50},
+            {"metric": "input_drift_share", "op": ">=", "threshold": 0.2, "k": 2},
+        ],
+    }
+
+
+def _check_monitoring_dashboard(out: Path, uri: str) -> None:
+    import pandas as pd
+
+    expected = json.loads((out.parent / "expected.json").read_text())
+    board = json.loads((out / "dashboard.json").read_text(encoding="utf-8"))
+    assert board["n_predictions"] == expected["n_logged"]
+    assert board["metric"] == "roc_auc" and board["threshold"] == 0.6
+    windows = pd.DataFrame(board["windows"])
+    assert windows["volume"].sum() == expected["n_logged"]
+    # the registered model was loaded: its scores calibrate the estimate on every window
+    assert windows["estimated_accuracy"].notna().all()
+    assert windows["prediction_drift_score"].notna().any()
+    assert len(board["feature_drift"]) == len(windows)
+    # the covariate drift is caught after it starts, never before
+    drift = [a for a in board["alerts"] if a["metric"] == "input_drift_share"]
+    assert drift and all(a["window_end"] > expected["drift_start"] for a in drift)
+    alerts = pd.read_csv(out / "alerts.csv")
+    assert len(alerts) == len(board["alerts"])
+    assert (out / "dashboard.html").read_text(encoding="utf-8").startswith("<!doctype html>")
+    _png(out / "dashboard.png")
+
+
+INPUTS = {"monitoring_dashboard": _monitoring_dashboard_inputs}
+
 CHECKS = {
     "canary_plan": _check_canary_plan,
     "drift_report": _check_drift_report,
     "maturity_self_assessment": _check_maturity,
+    "monitoring_dashboard": _check_monitoring_dashboard,
     "roi_calculator": _check_roi,
 }
 
