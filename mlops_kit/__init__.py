@@ -11,10 +11,12 @@ matplotlib are only imported by the functions that need them):
 - ``mlops_kit.monitoring``: Step 4, monitoring and observability;
 - ``mlops_kit.governance``: Step 5, roles, RACI, approval gates and model cards;
 - ``mlops_kit.app``: the training-room app (Voilà pages and the room's results);
+- ``mlops_kit.scenarios``: production failure scenarios mapped to the practice
+  that prevents each, replayed with and without it;
 - ``mlops_kit.data``: offline sample data with controllable drift;
 - ``mlops_kit.metrics``, ``mlops_kit.results``, ``mlops_kit.errors``: the metric
   registry, the Result contract and the exception tree every step shares;
-- ``mlops_kit.tour``: steps 0-2 end to end on sample data (``mlops-kit tour``).
+- ``mlops_kit.tour``: the five steps end to end on sample data (``mlops-kit tour``).
 
 Examples
 --------
@@ -44,6 +46,7 @@ _SUBPACKAGES = (
     "monitoring",
     "results",
     "roi",
+    "scenarios",
     "stack",
     "tour",
     "tracking",

@@ -66,3 +66,14 @@ def _scores(model, X, y) -> dict[str, float]:
         "accuracy": float(accuracy_score(y, pred)),
         "f1": float(f1_score(y, pred, zero_division=0)),
     }
+
+
+def _worse():
+    """A logistic regression on ``loan_amount`` alone: a deliberately worse candidate."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    prep = ColumnTransformer([("num", StandardScaler(), ["loan_amount"])], remainder="drop")
+    return Pipeline([("prep", prep), ("model", LogisticRegression())])

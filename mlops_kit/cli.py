@@ -58,6 +58,7 @@ COMMANDS: dict[str, str] = {
     "monitor": "mlops_kit.commands.monitor:command",
     "app": "mlops_kit.commands.app:command",
     "governance": "mlops_kit.commands.governance:command",
+    "scenarios": "mlops_kit.commands.scenarios:command",
 }
 
 

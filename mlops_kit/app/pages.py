@@ -193,6 +193,7 @@ class RoomPage:
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.table.add_class("mlops-kit-app-room-table")
         self.weakest.add_class("mlops-kit-app-room-weakest")
+        self.chart.add_class("mlops-kit-app-room-chart")
         self.refresh_button.add_class("mlops-kit-app-refresh")
         self.box = w.VBox([self.refresh_button, self.table, w.HBox([self.chart, self.weakest])])
         self.box.add_class("mlops-kit-app-room")

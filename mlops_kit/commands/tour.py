@@ -22,7 +22,7 @@ import click
     "--tracking-uri", default=None, help="Write to this MLflow store instead of <out>/mlruns.db."
 )
 def command(out_dir, n_rows, seed, tracking_uri):
-    """Run steps 0-2 of the framework on sample data; write a store and a report."""
+    """Run the five steps of the framework on sample data; write a store and a report."""
     import os
     import warnings
 

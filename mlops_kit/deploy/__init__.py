@@ -12,7 +12,8 @@ list its public names in ``_EXPORTS`` (one entry per line, alphabetical).
   weights changed atomically at run time (what canary rollouts drive);
 - :class:`BlueGreen`: two live environments and a ``live`` alias switched
   (and switched back) through Step 1's alias history;
-- canary rollouts, KServe manifests and CI templates.
+- canary rollouts (:func:`canary_timeline` shows one live in a notebook),
+  KServe manifests and CI templates.
 
 Examples
 --------
@@ -30,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "BlueGreen": "bluegreen",
     "CanaryResult": "canary_result",
     "CanaryRollout": "canary",
+    "CanaryTimeline": "canary_widget",
     "DEFAULT_SCHEDULE": "canary",
     "ModelServer": "serving",
     "Pipeline": "pipeline",
@@ -38,6 +40,7 @@ _EXPORTS: dict[str, str] = {
     "RouterSplit": "canary_router",
     "Stage": "pipeline",
     "TrafficSplit": "canary_router",
+    "canary_timeline": "canary_widget",
     "check_schedule": "canary",
     "default_stages": "pipeline_stages",
     "kserve_manifests": "kserve",

@@ -14,6 +14,12 @@ all traffic to the **live** side. Which side is live is the registry's
   :func:`mlops_kit.tracking.rollback` (recorded as a rollback), the old side
   still running and warm.
 
+A governance policy stored on the model that requires approvals
+(:mod:`mlops_kit.governance`) is checked before a switch: a version without
+them is refused with :class:`~mlops_kit.errors.GateFailedError` naming the
+model, the version and the policy, and traffic and aliases stay as they are.
+A switch back (a rollback) is never blocked.
+
 Before traffic moves, the target side must answer ``/ping``; otherwise
 :class:`~mlops_kit.errors.DeploymentError` and nothing changes (no alias moved,
 no history written). If the live side stops answering, the router fails its
@@ -262,6 +268,10 @@ class BlueGreen(Params):
     def switch(self, reason: str | None = None) -> dict:
         """Send all traffic to the other side; move ``live`` there with :func:`promote`.
 
+        Under a governance policy (:func:`mlops_kit.governance.set_policy`) with
+        ``deployments``, the other side's version needs its approvals first:
+        otherwise :class:`~mlops_kit.errors.GateFailedError` and nothing changes.
+
         Returns
         -------
         dict
@@ -273,8 +283,26 @@ class BlueGreen(Params):
         >>> bg.switch(reason="v4 passed the gate")["to_side"]  # doctest: +SKIP
         'green'
         """
+        from mlops_kit.errors import GateFailedError
+        from mlops_kit.governance.decisions import approval_needed
+
         self._require_started()
-        other = "green" if self.live == "blue" else "blue"
+        live = self.live
+        other = "green" if live == "blue" else "blue"
+        why = approval_needed(
+            self.model_name,
+            self.versions[other],
+            self.live_alias,
+            deployment=True,
+            tracking_uri=self._uri,
+        )
+        if why:
+            raise GateFailedError(
+                f"Blue-green switch refused: {why}. Nothing changed: traffic stays on {live} "
+                f"(version {self.versions[live]}) and alias {self.live_alias!r} is unchanged. "
+                f"Record a decision with mlops_kit.governance.approve({self.model_name!r}, "
+                f"{self.versions[other]}, by=...) and switch again."
+            )
         return self._move_traffic(other, "promote", reason)
 
     def switch_back(self, reason: str | None = None) -> dict:

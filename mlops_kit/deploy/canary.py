@@ -13,8 +13,11 @@ decides:
   serving fails: traffic goes back to the champion and the challenger alias is
   moved back to the champion's version with the reason (Step 1's
   :func:`~mlops_kit.tracking.promote`, recorded in the alias history);
-- **hold** when the traffic ran out before the minimum sample: the share and
-  the aliases stay as they are, so the rollout can be resumed;
+- **hold** when the traffic ran out before the minimum sample, or when the
+  model's governance policy (:mod:`mlops_kit.governance`) still needs an
+  approval of the challenger before its 100% stage: the share and the aliases
+  stay as they are (the challenger keeps its previous share), so the rollout
+  can be resumed;
 - **advance** otherwise; reaching 100% **promotes** the challenger to the
   champion alias with the evidence as the reason.
 
@@ -245,7 +248,7 @@ class CanaryRollout(Params):
         return pd.DataFrame(rows)
 
     # --- the rollout -----------------------------------------------------------
-    def run(self, traffic, target: str, router=None):
+    def run(self, traffic, target: str, router=None, *, on_stage=None):
         """Roll out over ``traffic`` (labelled rows, in arrival order); return a CanaryResult.
 
         Parameters
@@ -258,6 +261,13 @@ class CanaryRollout(Params):
             A router (see :mod:`~mlops_kit.deploy.canary_router`); default an
             in-process :class:`~mlops_kit.deploy.canary_router.TrafficSplit`
             over the two registered versions.
+        on_stage : callable, optional
+            Called with a copy of a stage's row as the rollout goes: after each
+            batch of a stage with ``decision="running"`` (the rows seen so far),
+            then once with the stage's decision (``advance``, ``hold``,
+            ``abort`` or ``promote``). What
+            :func:`~mlops_kit.deploy.canary_widget.canary_timeline` draws; an
+            exception it raises aborts the rollout like any crash.
         """
         from mlops_kit.deploy.canary_router import TrafficSplit
         from mlops_kit.tracking import current, get_client, start_run
@@ -279,6 +289,8 @@ class CanaryRollout(Params):
                 self.challenger,
                 f"a version other than the {self.champion_alias} (version {champ.version})",
             )
+        if on_stage is not None and not callable(on_stage):
+            raise InputError.invalid("on_stage", type(on_stage).__name__, "a callable or None")
         if router is None:
             from mlops_kit.validation.performance.models import load_model
 
@@ -293,16 +305,17 @@ class CanaryRollout(Params):
             tracking_uri=self.tracking_uri,
             tags={"mlops_kit.canary.model": self.model_name},
         ) as run:
-            state = _Rollout(self, schedule, router, champ.version, run)
+            state = _Rollout(self, schedule, router, champ.version, run, on_stage)
             return state.go(traffic, target)
 
 
 class _Rollout:
     """The mutable state of one rollout (kept out of the Params object)."""
 
-    def __init__(self, spec: CanaryRollout, schedule, router, champion_version, run):
+    def __init__(self, spec: CanaryRollout, schedule, router, champion_version, run, on_stage):
         self.spec, self.schedule, self.router = spec, schedule, router
         self.champion_version, self.run = champion_version, run
+        self.on_stage = on_stage
         self.stages: list[dict] = []
         self.baseline = spec.baseline_accuracy
         self.position = 0
@@ -332,6 +345,11 @@ class _Rollout:
         try:
             for i, percent in enumerate(self.schedule, start=1):
                 if percent >= 100:
+                    why = self._approval_needed()
+                    if why:  # governance: hold at the previous share, nothing promoted
+                        status, reason = "held", why
+                        self._record(i, percent, {}, "hold", reason)
+                        break
                     status, reason = "promoted", self._promote_reason()
                     self._record(i, percent, {}, "promote", reason)
                     self._promote(spec.challenger, spec.champion_alias, reason)
@@ -388,6 +406,28 @@ class _Rollout:
                 self.run.run_id, result.to_json(indent=1), "canary/result.json"
             )
 
+    def _approval_needed(self) -> str | None:
+        """Why the model's governance policy forbids the 100% stage now, or None."""
+        from mlops_kit.governance.decisions import approval_needed
+
+        spec = self.spec
+        why = approval_needed(
+            spec.model_name,
+            spec.challenger,
+            spec.champion_alias,
+            deployment=True,
+            tracking_uri=spec.tracking_uri,
+        )
+        if why is None:
+            return None
+        share = self.stages[-1]["percent"] if self.stages else 0.0
+        return (
+            f"approval required before 100%: {why}. Alias {spec.champion_alias!r} unchanged "
+            f"(v{self.champion_version}); the challenger holds at {share:g}%. Record a "
+            f"decision with mlops_kit.governance.approve({spec.model_name!r}, "
+            f"{spec.challenger}, by=...) and run the rollout again"
+        )
+
     def _promote_reason(self) -> str:
         tested = [s for s in self.stages if s["decision"] == "advance"]
         if not tested:
@@ -417,6 +457,7 @@ class _Rollout:
         }
         row.update(numbers)
         self.stages.append(row)
+        self._tell(row)
         metrics = {"canary.percent": percent}
         for key in (
             "n_champion",
@@ -437,6 +478,10 @@ class _Rollout:
             }
         )
         self.run.flush()
+
+    def _tell(self, row) -> None:
+        if self.on_stage is not None:
+            self.on_stage(dict(row))
 
     def _stage(self, i, percent, traffic, target):
         from mlops_kit.validation import ab_test
@@ -471,6 +516,17 @@ class _Rollout:
                 need = min_sample(
                     percent, self.baseline, spec.min_detectable_difference, spec.alpha, spec.power
                 )
+            self._tell(
+                {
+                    "stage": i,
+                    "percent": percent,
+                    "decision": "running",
+                    "reason": "",
+                    "n_champion": int((~to_b).sum()),
+                    "n_challenger": int(to_b.sum()),
+                    "min_challenger": need["challenger"] if need else None,
+                }
+            )
             if (
                 need is not None
                 and to_b.sum() >= need["challenger"]

@@ -45,7 +45,8 @@ class CanaryResult(Result):
 
     ``status`` is ``"promoted"`` (the challenger is now the champion),
     ``"aborted"`` (traffic back to the champion, challenger alias moved back),
-    ``"held"`` (not enough traffic for a stage; nothing moved) or
+    ``"held"`` (not enough traffic for a stage, or an approval the model's
+    governance policy requires before 100% is missing; nothing moved) or
     ``"completed"`` (a schedule that ends below 100%).
 
     Examples
@@ -88,6 +89,9 @@ class CanaryResult(Result):
         """The challenger's share of traffic when the rollout ended."""
         if self.status == "aborted" or not self.stages:
             return 0.0
+        if self.status == "held" and self.stages[-1]["percent"] >= 100:
+            # held before the last stage (an approval missing): the previous share stays
+            return float(self.stages[-2]["percent"]) if len(self.stages) > 1 else 0.0
         return float(self.stages[-1]["percent"])
 
     @property
@@ -97,7 +101,9 @@ class CanaryResult(Result):
 
     def summary(self) -> str:
         who = f"{self.model_name} v{self.challenger_version}"
-        at = f" at {self.stages[-1]['percent']:g}%" if self.stages else ""
+        # an abort names the stage it stopped at; otherwise the share the challenger keeps
+        share = self.stages[-1]["percent"] if self.status == "aborted" else self.final_percent
+        at = f" at {share:g}%" if self.stages else ""
         head = {
             "promoted": f"PROMOTED {who} to {self.champion_alias}",
             "aborted": f"ABORTED {who}{at}",

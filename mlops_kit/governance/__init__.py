@@ -32,6 +32,7 @@ _LAZY = {
     "skills_roadmap": "team",
     "team_shape": "team",
     "ApprovalsResult": "decisions",
+    "approval_needed": "decisions",
     "approvals": "decisions",
     "approve": "decisions",
     "get_policy": "decisions",

@@ -27,11 +27,19 @@ from mlops_kit.governance.policy import (
     GovernancePolicy,
     approval_key,
     parse_approvals,
+    requirements,
     version_author,
 )
 from mlops_kit.results import Result, get_ax, jsonable
 
-__all__ = ["ApprovalsResult", "approvals", "approve", "get_policy", "set_policy"]
+__all__ = [
+    "ApprovalsResult",
+    "approval_needed",
+    "approvals",
+    "approve",
+    "get_policy",
+    "set_policy",
+]
 
 _NAME = Predicate(
     lambda v: isinstance(v, str) and bool(v.strip()) and len(v) <= 256,
@@ -94,6 +102,48 @@ def get_policy(name: str, *, tracking_uri: str | None = None) -> GovernancePolic
 
     text = (require_model(get_client(tracking_uri), name).tags or {}).get(POLICY_TAG)
     return None if text is None else GovernancePolicy.from_json(text)
+
+
+def approval_needed(
+    model: str,
+    version,
+    alias: str | None = None,
+    *,
+    deployment: bool = False,
+    tracking_uri: str | None = None,
+) -> str | None:
+    """Why the stored policy forbids ``version`` going to ``alias``, or None if it may go.
+
+    Read-only. :class:`~mlops_kit.deploy.BlueGreen` (before a switch) and
+    :class:`~mlops_kit.deploy.CanaryRollout` (before its 100% stage) call it with
+    ``deployment=True``: under a policy with ``deployments`` the move needs the
+    approvals whatever alias it uses.
+
+    Returns
+    -------
+    str or None
+        One sentence naming the model, the version, the policy and what is missing.
+
+    Examples
+    --------
+    >>> approval_needed("churn", 3, deployment=True)  # doctest: +SKIP
+    "model 'churn' version 3: its governance policy GovernancePolicy() requires 1 approval(s) ..."
+    """
+    from mlops_kit.tracking.registry import check_version, require_model, require_version
+    from mlops_kit.tracking.store import get_client
+
+    check_version(version)
+    check_param("deployment", deployment, ["boolean"])
+    client = get_client(tracking_uri)
+    rm = require_model(client, model)
+    mv = require_version(client, model, version)
+    policy, missing = requirements(client, rm, mv, alias, deployment=deployment)
+    if not missing:
+        return None
+    return (
+        f"model {model!r} version {int(mv.version)}: its governance policy {policy!r} requires "
+        f"{'; '.join(missing)}"
+    )
 
 
 def approve(

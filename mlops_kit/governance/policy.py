@@ -45,6 +45,7 @@ __all__ = [
     "approval_key",
     "check_promotion",
     "parse_approvals",
+    "requirements",
     "version_author",
 ]
 
@@ -127,6 +128,10 @@ class GovernancePolicy(Params):
         Approvals by the version's author do not count, and the author may not approve.
     aliases : list of str, default ["champion"]
         The aliases the policy guards; promoting to another alias is free.
+    deployments : bool, default True
+        Also guard the moves that send all traffic to a version whatever alias
+        they use: a blue-green switch (:meth:`~mlops_kit.deploy.BlueGreen.switch`)
+        and a canary's last stage (100%). A rollback is never blocked.
 
     Notes
     -----
@@ -145,6 +150,7 @@ class GovernancePolicy(Params):
     _parameter_constraints = {
         "min_approvals": [Interval(int, 1, None)],
         "separate_author": ["boolean"],
+        "deployments": ["boolean"],
         "aliases": [
             Predicate(
                 lambda v: (
@@ -157,10 +163,25 @@ class GovernancePolicy(Params):
         ],
     }
 
-    def __init__(self, min_approvals=1, separate_author=True, aliases=("champion",)):
+    def __init__(
+        self, min_approvals=1, separate_author=True, aliases=("champion",), deployments=True
+    ):
         self.min_approvals = min_approvals
         self.separate_author = separate_author
         self.aliases = aliases
+        self.deployments = deployments
+
+    def guards(self, alias: str | None = None, *, deployment: bool = False) -> bool:
+        """True if moving ``alias`` (or, with ``deployment``, a traffic switch) needs approvals.
+
+        Examples
+        --------
+        >>> policy = GovernancePolicy()
+        >>> policy.guards("champion"), policy.guards("live"), policy.guards("live", deployment=True)
+        (True, False, True)
+        """
+        self._validate_params()
+        return (alias is not None and alias in self.aliases) or (deployment and self.deployments)
 
     def to_json(self) -> str:
         """The policy as stored in the registered-model tag."""
@@ -185,10 +206,14 @@ class GovernancePolicy(Params):
         policy._validate_params()
         return policy
 
-    def missing(self, trail: list[dict], author: str | None, alias: str) -> list[str]:
-        """What the decisions in ``trail`` lack for ``alias`` (empty: the policy passes)."""
-        self._validate_params()
-        if alias not in self.aliases:
+    def missing(
+        self, trail: list[dict], author: str | None, alias: str | None, *, deployment=False
+    ) -> list[str]:
+        """What the decisions in ``trail`` lack for ``alias`` (empty: the policy passes).
+
+        ``deployment=True``: the move sends all traffic to the version (see ``deployments``).
+        """
+        if not self.guards(alias, deployment=deployment):
             return []
         latest: dict[str, str] = {}
         for decision in sorted(trail, key=lambda a: a["seq"]):
@@ -216,19 +241,31 @@ class GovernancePolicy(Params):
         return out
 
 
+def requirements(
+    client, rm, mv, alias: str | None, *, deployment: bool = False
+) -> tuple[GovernancePolicy | None, list[str]]:
+    """``(stored policy or None, what it still lacks)`` before ``mv`` goes to ``alias``.
+
+    ``deployment=True`` for a move that sends all traffic to ``mv`` (a blue-green
+    switch, a canary's last stage). Reads only; an empty list means the move may go on.
+    """
+    text = (rm.tags or {}).get(POLICY_TAG)
+    if text is None:
+        return None, []
+    policy = GovernancePolicy.from_json(text)
+    if not policy.guards(alias, deployment=deployment):
+        return policy, []
+    trail = parse_approvals(mv.tags)
+    return policy, policy.missing(trail, version_author(client, mv), alias, deployment=deployment)
+
+
 def check_promotion(client, rm, mv, alias: str) -> None:
     """Raise GateFailedError if ``rm``'s stored policy forbids pointing ``alias`` at ``mv``.
 
     Called by :func:`mlops_kit.tracking.promote` before it writes anything; a model
     without the policy tag passes at once.
     """
-    text = (rm.tags or {}).get(POLICY_TAG)
-    if text is None:
-        return
-    policy = GovernancePolicy.from_json(text)
-    if alias not in policy.aliases:
-        return
-    missing = policy.missing(parse_approvals(mv.tags), version_author(client, mv), alias)
+    _, missing = requirements(client, rm, mv, alias)
     if missing:
         raise GateFailedError(
             f"Cannot point {alias!r} of model {rm.name!r} at version {mv.version}: its "

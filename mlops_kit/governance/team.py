@@ -13,7 +13,7 @@ Examples
 (4, {'data_scientist': 3, 'mlops_engineer': 2, 'model_validator': 1, 'data_engineer': 1, \
 'product_owner': 1})
 >>> skills_roadmap(role="model_validator").to_frame()["level"].tolist()
-[2, 3, 4]
+[2, 3, 3, 3, 4]
 """
 
 from __future__ import annotations

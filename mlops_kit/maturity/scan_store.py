@@ -119,8 +119,12 @@ def _scan_run(run, facts: dict, artifacts: list[str] | None) -> None:
 
 
 def _scan_models(client, facts: dict) -> None:
+    from mlops_kit.tracking.registry_lock import is_lock
+
     per_alias: dict[str, int] = {}
     for rm in _paged(lambda t: client.search_registered_models(max_results=1000, page_token=t)):
+        if is_lock(rm.name):  # a lock held while an alias moves is not a model
+            continue
         facts["n_models"] += 1
         facts["model_names"].append(rm.name)
         facts["aliases"] += [f"{rm.name}@{a}" for a in sorted(rm.aliases or {})]

@@ -192,6 +192,15 @@ class AssessmentWidget:
             layout=w.Layout(**full),
         )
         self.box.add_class("mlops-maturity")
+        # stable hooks for tests/browser and the screenshots (mlops-kit-<widget>[-<part>])
+        self.box.add_class("mlops-kit-assessment")
+        self.level_label.add_class("mlops-kit-assessment-level")
+        self.gaps_label.add_class("mlops-kit-assessment-gaps")
+        self.chart.add_class("mlops-kit-assessment-chart")
+        self.tabs.add_class("mlops-kit-assessment-sections")
+        self.save_button.add_class("mlops-kit-assessment-save")
+        self.export_button.add_class("mlops-kit-assessment-export")
+        self.status.add_class("mlops-kit-assessment-status")
         self.update()
 
     # --- state --------------------------------------------------------------------------

@@ -5,6 +5,8 @@ see ``docs/monitoring.md``). Each append is one transaction: several processes
 append at once (SQLite serialises the writers, nothing is lost) and a process
 killed mid-append leaves every committed row readable. Labels arrive later and
 are stored in their own append-only table, joined to the predictions by id.
+:meth:`PredictionLog.compact` copies closed days to Parquet for fast windowed
+analytics (:mod:`mlops_kit.monitoring.partitions`); the SQLite file stays the authority.
 
 Bad rows never vanish: with ``on_error="raise"`` (the default) a batch with a
 bad row writes nothing and raises one clear :class:`~mlops_kit.errors.InputError`
@@ -38,6 +40,7 @@ import pandas as pd
 
 from mlops_kit._params import Interval, Options, check_param
 from mlops_kit.errors import InputError
+from mlops_kit.monitoring.partitions import SCHEMA as _PARTITIONS_SCHEMA
 
 __all__ = ["SCHEMA_VERSION", "PredictionLog", "to_ms"]
 
@@ -151,7 +154,7 @@ class PredictionLog:
         con.execute("PRAGMA synchronous=NORMAL")
         con.execute("PRAGMA busy_timeout=60000")
         # every statement is idempotent and atomic: processes creating the log at once agree
-        con.executescript(_SCHEMA)
+        con.executescript(_SCHEMA + _PARTITIONS_SCHEMA)
         con.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
@@ -501,6 +504,53 @@ class PredictionLog:
             f" LEFT JOIN labels l ON l.seq = p.seq{clause} ORDER BY p.ts, p.seq"
         )
         return sql, args
+
+    def compact(self, before=None) -> int:
+        """Copy closed days to Parquet for fast windowed analytics; return how many days.
+
+        The SQLite file stays the authority (nothing is deleted); see
+        :func:`mlops_kit.monitoring.partitions.compact`. Idempotent and
+        crash-safe: run it whenever convenient (say, once a day).
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> log = PredictionLog(os.path.join(tempfile.mkdtemp(), "p.db"))
+        >>> _ = log.append([{"id": "a", "time": "2024-01-01", "prediction": 1},
+        ...                 {"id": "b", "time": "2024-01-03", "prediction": 0}])
+        >>> log.compact(), log.compact()
+        (1, 0)
+        """
+        from mlops_kit.monitoring.partitions import compact
+
+        return compact(self, before=before)
+
+    def scan_columns(
+        self,
+        columns=("ts", "prediction", "probability", "label", "latency_ms"),
+        start=None,
+        end=None,
+        batch_size=65_536,
+    ):
+        """Yield the log in time order as ``{column: numpy array}`` batches.
+
+        Compacted days are read from Parquet, the rest from SQLite (see
+        :func:`mlops_kit.monitoring.partitions.scan_columns`); the same rows
+        in the same order as :meth:`scan`, column-wise.
+
+        Examples
+        --------
+        >>> import tempfile, os
+        >>> log = PredictionLog(os.path.join(tempfile.mkdtemp(), "p.db"))
+        >>> log.log_one("a", {"x": 1.0}, prediction=1, time="2024-01-01")
+        'a'
+        >>> [b["prediction"].tolist() for b in log.scan_columns(["prediction"])]
+        [[1.0]]
+        """
+        from mlops_kit.monitoring.partitions import scan_columns
+
+        check_param("batch_size", batch_size, [Interval(int, 1, None)])
+        return scan_columns(self, columns, start=start, end=end, batch_size=batch_size)
 
     def scan(
         self,

@@ -37,7 +37,7 @@ from mlops_kit.monitoring._engines import (
     MetricUndefined,
     check_metrics,
     window_drift,
-    window_metric,
+    window_metrics,
 )
 from mlops_kit.monitoring.result import MonitoringResult
 
@@ -203,10 +203,11 @@ class WindowedMetrics(Params):
         parts: list = []  # the current window's column chunks
         key = None
         counter = 0
-        for batch in log.scan(columns, start=start, end=end):
-            cols = _columns(batch)
+        # closed days column-wise from Parquet (PredictionLog.compact), the rest from SQLite
+        for batch in log.scan_columns(columns, start=start, end=end):
+            cols = [batch[c] for c in columns]
             keys = self._keys(cols[0], counter)
-            counter += len(batch)
+            counter += len(keys)
             cuts = [0, *(np.flatnonzero(np.diff(keys)) + 1).tolist(), len(keys)]
             for lo, hi in itertools.pairwise(cuts):
                 k = int(keys[lo])
@@ -271,7 +272,8 @@ class WindowedMetrics(Params):
             state["task"] = "classification" if np.isfinite(prob).any() else infer_task(pred)
         if state["metrics"] is None:
             state["metrics"] = check_metrics(self.metrics, state["task"])
-        has = labels != None  # noqa: E711 (element-wise on an object array)
+        # numeric labels come as floats (NaN until a label arrives), others as objects
+        has = ~np.isnan(labels) if labels.dtype.kind == "f" else labels != None  # noqa: E711
         row = {"volume": n, "n_labelled": int(has.sum())}
         row["label_coverage"] = row["n_labelled"] / n
         regression = state["task"] == "regression"
@@ -284,18 +286,20 @@ class WindowedMetrics(Params):
         scores = scores if len(scores) and np.isfinite(scores).all() else None
         if not has.any():
             notes.append("no labels yet")
+        values = {}
+        if has.any():
+            values = window_metrics(state["metrics"], y_true, y_pred, scores, self.pos_label)
         for name in state["metrics"]:
-            value = math.nan
-            if has.any():
-                try:
-                    value = window_metric(name, y_true, y_pred, scores, self.pos_label)
-                except MetricUndefined as exc:
-                    notes.append(str(exc))
+            value = values.get(name, math.nan)
+            if isinstance(value, MetricUndefined):
+                notes.append(str(value))
+                value = math.nan
             row[name] = value
         finite = latency[np.isfinite(latency)]
-        for q in self.latency_quantiles:
-            name = f"latency_p{round(float(q) * 100):d}"
-            row[name] = float(np.quantile(finite, q)) if len(finite) else math.nan
+        quantiles = [float(q) for q in self.latency_quantiles]
+        points = np.quantile(finite, quantiles) if len(finite) else [math.nan] * len(quantiles)
+        for q, point in zip(quantiles, points, strict=True):
+            row[f"latency_p{round(q * 100):d}"] = float(point)
         if getattr(self, "estimator_", None) is not None:
             row.update(self.estimator_.expected(prob))
         drift = {}
@@ -334,22 +338,23 @@ class WindowedMetrics(Params):
         return dict(result.scores())
 
 
-def _columns(batch) -> list:
-    """Row tuples -> column arrays: ts (int64), prediction and label (object),
-    probability and latency (float, missing as NaN), features (object)."""
-    raw = list(zip(*batch, strict=True))
-    cols = [
-        np.array(raw[0], dtype=np.int64),
-        np.array(raw[1], dtype=object),
-        np.array(raw[2], dtype=float),
-        np.array(raw[3], dtype=object),
-        np.array(raw[4], dtype=float),
-    ]
-    return cols + [np.array(c, dtype=object) for c in raw[5:]]
-
-
 def _concat(parts) -> list:
-    return [np.concatenate(c) if len(parts) > 1 else c[0] for c in zip(*parts, strict=True)]
+    return [_join(c) if len(parts) > 1 else c[0] for c in zip(*parts, strict=True)]
+
+
+def _join(arrays):
+    """One column from several batches; numbers stay numbers unless a batch holds text."""
+    if len({a.dtype.kind for a in arrays}) > 1:
+        arrays = [_as_objects(a) for a in arrays]
+    return np.concatenate(arrays)
+
+
+def _as_objects(values):
+    if values.dtype.kind != "f":
+        return values.astype(object)
+    out = values.astype(object)
+    out[np.isnan(values)] = None
+    return out
 
 
 def _ts(ms) -> pd.Timestamp:

@@ -101,7 +101,7 @@ class RoiWidget:
                 tooltip=FIELDS[name][1],
                 continuous_update=False,
                 style={"description_width": "190px"},
-                layout=w.Layout(width="440px"),
+                layout=w.Layout(width="440px", max_width="100%"),
             )
             self.sliders[name].observe(self._on_change, names="value")
         self.preset = w.Dropdown(options=["(custom)", *list_presets()], description="preset")
@@ -110,13 +110,23 @@ class RoiWidget:
         self.chart = w.Image(format="png", layout=w.Layout(max_width="720px"))
         names = list(SLIDERS)
         half = (len(names) + 1) // 2
+        # two columns side by side where they fit, one under the other where not (the
+        # output area beside JupyterLab's file browser at 1280 px: tests/browser measures it)
         columns = w.HBox(
             [
                 w.VBox([self.sliders[n] for n in names[:half]]),
                 w.VBox([self.sliders[n] for n in names[half:]]),
-            ]
+            ],
+            layout=w.Layout(flex_flow="row wrap"),
         )
         self.box = w.VBox([self.preset, columns, self.summary, self.chart])
+        # stable hooks for tests/browser and the screenshots (mlops-kit-<widget>[-<part>])
+        self.box.add_class("mlops-kit-roi")
+        self.preset.add_class("mlops-kit-roi-preset")
+        for slider in self.sliders.values():
+            slider.add_class("mlops-kit-roi-slider")
+        self.summary.add_class("mlops-kit-roi-summary")
+        self.chart.add_class("mlops-kit-roi-chart")
         self.update()
 
     @property

@@ -36,8 +36,13 @@ are skipped: rollback goes to the nearest earlier version that still exists.
 Consistency: everything is validated before anything is written; the alias
 is set first and the history tag second, and if writing the tag fails the
 alias is put back where it was, so the history never disagrees with the
-registry. Two processes promoting the same model at the same instant may
-pick the same ``seq``; serialise promotions (a CI job does) if that matters.
+registry. Moves of one model are serialised across processes and machines
+by a lock in the registry itself (:func:`~mlops_kit.tracking.registry_lock.model_lock`:
+creating a registered model is the one compare-and-set MLflow offers): under
+the lock the alias and the tags are re-read, so concurrent promotes and
+rollbacks never lose an update, ``seq`` numbers are unique and dense, and the
+alias equals the last history entry. Moves made with plain MLflow bypass the
+lock (and the history; a later move records them as its ``from_version``).
 
 Examples
 --------
@@ -62,6 +67,7 @@ from mlops_kit.tracking.registry import (
     require_model,
     require_version,
 )
+from mlops_kit.tracking.registry_lock import model_lock
 from mlops_kit.tracking.store import get_client
 
 __all__ = [
@@ -235,7 +241,9 @@ def promote(
     from mlops_kit.governance.policy import check_promotion  # a stored policy may need approvals
 
     check_promotion(client, rm, mv, alias)
-    _move(client, rm, alias, int(mv.version), "promote", reason, who)
+    with model_lock(client, rm.name):
+        rm = client.get_registered_model(rm.name)  # as it is now, under the lock
+        _move(client, rm, alias, int(mv.version), "promote", reason, who)
     return _info(client.get_model_version(name, str(mv.version)))
 
 
@@ -267,21 +275,23 @@ def rollback(
     reason, who = _check_reason(reason), current_user(user)
     client = get_client(tracking_uri, create=False)
     rm = require_model(client, name)
-    aliases = dict(rm.aliases or {})
-    if alias not in aliases:
-        raise AliasNotFoundError(
-            f"Alias {alias!r} is not set on registered model {name!r}, so there is nothing to "
-            f"roll back. Aliases that exist: {_shortlist(sorted(aliases))}."
-        )
-    now = int(aliases[alias])
-    target, skipped = _target(client, rm, alias, now)
-    if target is None:
-        gone = f" (earlier versions {_shortlist(skipped)} were deleted)" if skipped else ""
-        raise RollbackError(
-            f"Cannot roll back alias {alias!r} of model {name!r}: it points to version {now} "
-            f"and its history has no earlier version{gone}. Use promote() to choose a version."
-        )
-    _move(client, rm, alias, target, "rollback", reason, who)
+    with model_lock(client, rm.name):
+        rm = client.get_registered_model(rm.name)  # as it is now, under the lock
+        aliases = dict(rm.aliases or {})
+        if alias not in aliases:
+            raise AliasNotFoundError(
+                f"Alias {alias!r} is not set on registered model {name!r}, so there is nothing to "
+                f"roll back. Aliases that exist: {_shortlist(sorted(aliases))}."
+            )
+        now = int(aliases[alias])
+        target, skipped = _target(client, rm, alias, now)
+        if target is None:
+            gone = f" (earlier versions {_shortlist(skipped)} were deleted)" if skipped else ""
+            raise RollbackError(
+                f"Cannot roll back alias {alias!r} of model {name!r}: it points to version {now} "
+                f"and its history has no earlier version{gone}. Use promote() to choose a version."
+            )
+        _move(client, rm, alias, target, "rollback", reason, who)
     return _info(client.get_model_version(name, str(target)))
 
 

@@ -155,7 +155,10 @@ def require_model(client, name):
     except Exception as exc:
         if not _is_missing(exc):
             raise
-        known = [m.name for m in client.search_registered_models(max_results=6)]
+        from mlops_kit.tracking.registry_lock import is_lock
+
+        found = client.search_registered_models(max_results=12)
+        known = [m.name for m in found if not is_lock(m.name)][:6]
         raise ModelNotFoundError(
             f"Registered model {name!r} not found. Known models: {_shortlist(known)}. "
             "Register one with mlops_kit.tracking.register(model, name)."
@@ -272,8 +275,12 @@ def list_models(*, tracking_uri: str | None = None):
         token = page.token
         if not token:
             break
+    from mlops_kit.tracking.registry_lock import is_lock
+
     rows = []
     for rm in sorted(models, key=lambda m: m.name):
+        if is_lock(rm.name):  # held while an alias moves (see registry_lock)
+            continue
         latest = max(rm.latest_versions or [], key=lambda mv: int(mv.version), default=None)
         aliases = sorted((rm.aliases or {}).items())
         rows.append(

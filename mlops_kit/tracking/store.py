@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from mlops_kit._params import Predicate, check_param
@@ -40,6 +41,7 @@ __all__ = [
     "artifact_root",
     "ensure_experiment",
     "get_client",
+    "redact",
     "resolve_tracking_uri",
     "store_exists",
     "use_store",
@@ -56,11 +58,12 @@ DB_NAME = "mlruns.db"
 ARTIFACTS_DIR = "mlartifacts"
 
 #: The kit's defaults for MLflow's HTTP settings (a user's own environment values win).
-#: Two retries with backoff 0.5 s and a 10 s timeout per request: a closed port fails in
-#: about two seconds, a server that accepts but never answers in about half a minute.
+#: Two retries with backoff factor 1 (MLflow reads it as an integer: urllib3 then sleeps 0 s
+#: and 2 s) and a 10 s timeout per request: a closed port fails in about two seconds, a
+#: server that accepts but never answers in about half a minute.
 HTTP_DEFAULTS = {
     "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2",
-    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "0.5",
+    "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
     "MLFLOW_HTTP_REQUEST_TIMEOUT": "10",
 }
 
@@ -194,6 +197,55 @@ def store_exists(tracking_uri: str) -> bool | None:
     return path.exists()
 
 
+_DATABASES = ("postgresql", "mysql", "mssql")
+_DRIVERS = {"postgresql": "psycopg2-binary", "mysql": "pymysql", "mssql": "pyodbc"}
+
+
+def redact(uri: str) -> str:
+    """Return ``uri`` with any password replaced by ``***`` (for error messages and logs).
+
+    Examples
+    --------
+    >>> redact("postgresql://mlflow:s3cret@db:5432/mlflow")
+    'postgresql://mlflow:***@db:5432/mlflow'
+    >>> redact("http://127.0.0.1:5000")
+    'http://127.0.0.1:5000'
+    """
+    return re.sub(r"(://[^:/@]+:)[^@/]*@", r"\1***@", uri)
+
+
+def _probe_database(uri: str) -> None:
+    """Connect once to a database URI (PostgreSQL, MySQL, ...) with a short timeout.
+
+    MLflow itself retries a database it cannot reach ten times over about
+    100 seconds, printing a traceback each time; a notebook user wants one
+    line now.
+    """
+    scheme = uri.split(":", 1)[0].split("+", 1)[0].lower()
+    if scheme not in _DATABASES:
+        return
+    import sqlalchemy
+    from sqlalchemy.pool import NullPool
+
+    args = {"connect_timeout": 5} if scheme in ("postgresql", "mysql") else {}
+    try:
+        engine = sqlalchemy.create_engine(uri, poolclass=NullPool, connect_args=args)
+        with engine.connect():
+            pass
+        engine.dispose()
+    except ImportError as exc:
+        raise StoreUnreachableError(
+            f"Cannot open the tracking store {redact(uri)!r}: its database driver is missing "
+            f"({_one_line(exc)}). Install it, e.g. pip install {_DRIVERS[scheme]}."
+        ) from None
+    except Exception as exc:
+        raise StoreUnreachableError(
+            f"Cannot connect to the database of tracking store {redact(uri)!r}: "
+            f"{type(exc).__name__}: {_one_line(getattr(exc, 'orig', None) or exc)}. Check that "
+            "the database is up and accepts connections, and MLFLOW_TRACKING_URI."
+        ) from None
+
+
 def _one_line(exc: BaseException, limit: int = 300) -> str:
     text = " ".join(str(exc).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -237,6 +289,7 @@ def get_client(tracking_uri: str | None = None, *, create: bool = True):
             "created. Check the path, MLFLOW_TRACKING_URI or MLOPS_KIT_HOME."
         )
     _prepare_sqlite(uri)
+    _probe_database(uri)
     settings = apply_http_defaults()
     import mlflow
 
@@ -248,7 +301,7 @@ def get_client(tracking_uri: str | None = None, *, create: bool = True):
         if uri.startswith(("http://", "https://")):
             http = " (" + ", ".join(f"{k}={v}" for k, v in settings.items()) + ")"
         raise StoreUnreachableError(
-            f"Cannot reach the MLflow tracking store {uri!r}{http}: {type(exc).__name__}: "
+            f"Cannot reach the MLflow tracking store {redact(uri)!r}{http}: {type(exc).__name__}: "
             f"{_one_line(exc)}. Check MLFLOW_TRACKING_URI (or the tracking_uri argument) "
             "and that the server is up."
         ) from exc
@@ -259,7 +312,8 @@ def ensure_experiment(name: str, tracking_uri: str | None = None) -> str:
     """Return the id of experiment ``name``, creating it if needed.
 
     New experiments of a local SQLite store keep their artifacts beside the
-    database (see :func:`artifact_root`).
+    database (see :func:`artifact_root`). Safe when several processes ask
+    for the same new experiment at once: one creates it, the others use it.
 
     Examples
     --------
@@ -276,7 +330,15 @@ def ensure_experiment(name: str, tracking_uri: str | None = None) -> str:
         if exp.lifecycle_stage == "deleted":
             client.restore_experiment(exp.experiment_id)
         return exp.experiment_id
-    return client.create_experiment(name, artifact_location=artifact_root(uri))
+    try:
+        return client.create_experiment(name, artifact_location=artifact_root(uri))
+    except Exception as exc:  # another process created it a moment ago (a team's server)
+        if getattr(exc, "error_code", "") != "RESOURCE_ALREADY_EXISTS":
+            raise
+        exp = client.get_experiment_by_name(name)
+        if exp is None:
+            raise
+        return exp.experiment_id
 
 
 def use_store(tracking_uri: str | None = None, home=None) -> str:

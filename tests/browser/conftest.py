@@ -128,13 +128,15 @@ def open_notebook(lab, browser):
 
     pages = []
 
-    def _open(name: str, *sources: str, width: int = 1400):
+    def _open(name: str, *sources: str, width: int = 1400, height: int = 1000, init_script=None):
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
         nbformat.write(nb, lab[1] / name)
-        page = browser.new_page(viewport={"width": width, "height": 1000})
+        page = browser.new_page(viewport={"width": width, "height": height})
         pages.append(page)
+        if init_script:  # runs in the page before JupyterLab's own scripts
+            page.add_init_script(init_script)
         page.set_default_timeout(120_000)
         # a workspace of its own, reset: only this notebook is open
         stem = name.rsplit(".", 1)[0]

@@ -74,3 +74,25 @@ def test_two_participants_submit_and_the_room_view_shows_both(browser, app_serve
         assert page.locator(".mlops-kit-app-room img").count() == 1
     finally:
         page.close()
+
+
+def test_a_participant_submits_roi_inputs_from_the_voila_page(browser, app_server):
+    from mlops_kit.app import Room
+
+    page = _open(browser, app_server.url("roi"))
+    try:
+        summary = page.locator(".mlops-kit-app-roi-summary")
+        summary.locator("text=ROI over the horizon").wait_for()
+        page.locator(".mlops-kit-roi-preset select").select_option(label="gartner")
+        page.wait_for_function(
+            "() => !document.querySelector('.mlops-kit-roi-summary').innerText.includes('14.9x')"
+        )
+        page.locator(".mlops-kit-app-name input").fill("dora")
+        page.locator(".mlops-kit-app-submit").click()
+        page.locator(".mlops-kit-app-status >> text=Submitted as dora").wait_for()
+    finally:
+        page.close()
+    from mlops_kit.roi import RoiInputs
+
+    saved = Room(app_server.room).latest()["dora"]["roi"]
+    assert saved["staff_fte"] == RoiInputs.from_preset("gartner").staff_fte

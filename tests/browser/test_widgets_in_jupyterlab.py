@@ -171,3 +171,31 @@ def test_maturity_widget_questions_answers_and_titles_fit_a_1280_px_window(open_
             assert any(item.text in t for t in texts), item.id
         seen_questions += len(bank.items_of(dim.id))
     assert seen_questions == len(bank.items)
+
+
+def test_registry_panel_promotes_the_version_picked_with_a_reason(lab, open_notebook):
+    from _widget_pages import experiment_store
+
+    from mlops_kit.tracking import current, history
+
+    uri = experiment_store(lab[1] / "promote")
+    assert current("credit-scoring", tracking_uri=uri).version == 2
+    page = open_notebook(
+        "promote.ipynb",
+        f"from mlops_kit.tracking import experiment_browser\nexperiment_browser({uri!r})",
+    )
+    page.wait_for_selector(".mlops-kit-experiment-browser-runs >> text=3 runs")
+    page.locator(".mlops-kit-experiment-browser-tabs").get_by_role("tab", name="Registry").click()
+    versions = page.locator(".mlops-kit-registry-versions")
+    assert versions.locator("tbody tr").count() == 2
+    page.locator(".mlops-kit-registry-version select").select_option(label="1")
+    page.locator(".mlops-kit-registry-reason input").fill("back to <b>C=0.1</b>")
+    page.locator(".mlops-kit-registry-promote").click()
+    page.locator(".mlops-kit-registry-status >> text=now points to version 1").wait_for()
+    # the history table shows the reason escaped, newest first
+    first = page.locator(".mlops-kit-registry-history tbody tr").first
+    assert "back to <b>C=0.1</b>" in first.inner_text()
+    assert current("credit-scoring", tracking_uri=uri).version == 1
+    assert history("credit-scoring", "champion", tracking_uri=uri)["reason"].iloc[-1] == (
+        "back to <b>C=0.1</b>"
+    )

@@ -157,6 +157,7 @@ def test_policy_is_validated_and_stored_as_a_tag(churn):
     set_policy(churn, GovernancePolicy(min_approvals=2, aliases=["prod"]))
     assert json.loads(_state(churn)[0][POLICY_TAG]) == {
         "aliases": ["prod"],
+        "deployments": True,
         "min_approvals": 2,
         "separate_author": True,
     }

@@ -141,6 +141,11 @@ class DriftExplorer:
         self.widget = w.VBox(
             [controls, self.status, self.headline, table_box, self.column, self.chart, self.caption]
         )
+        # stable hooks for tests/browser and the screenshots (mlops-kit-<widget>[-<part>])
+        self.widget.add_class("mlops-kit-drift-explorer")
+        for part in ("method", "drift_share", "status", "headline", "table", "column", "chart"):
+            getattr(self, part).add_class(f"mlops-kit-drift-explorer-{part.replace('_', '-')}")
+        self.caption.add_class("mlops-kit-drift-explorer-caption")
         self._show(self.result, keep=None)
         self.status.value = self._status_ok()
 
