@@ -43,7 +43,7 @@ _EXPORTS = {
     "MonitoringDashboard": "dashboard",
     "dashboard": "dashboard",
     "DashboardWidget": "dashboard_widget",
-    "dashboard_widget": "dashboard_widget",
+    "dashboard_widget": "dashboard",
 }
 
 __all__ = sorted(_EXPORTS)

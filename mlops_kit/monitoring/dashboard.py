@@ -36,7 +36,7 @@ from mlops_kit.errors import InputError
 from mlops_kit.monitoring.result import MonitoringResult
 from mlops_kit.results import Result, get_ax, jsonable
 
-__all__ = ["MonitoringDashboard", "dashboard"]
+__all__ = ["MonitoringDashboard", "dashboard", "dashboard_widget"]
 
 _SEVERITY_COLOURS = {"info": "#1f77b4", "warning": "#ff7f0e", "critical": "#d62728"}
 #: where each panel sits in the figure (axes fractions: left, bottom, width, height)
@@ -309,20 +309,28 @@ class MonitoringDashboard(Result):
         """
         from mlops_kit.monitoring.dashboard_widget import DashboardWidget
 
+        self._require_source()
+        return DashboardWidget(self, interval=interval)
+
+    def _require_source(self):
         if self._source is None:
             raise InputError.invalid(
                 "dashboard", "a dashboard without its log", "one built by dashboard(log, ...)"
             )
-        log, monitor, rules, metric, start, end = self._source
-        return DashboardWidget(
-            log,
-            monitor=monitor,
-            rules=rules,
-            metric=metric,
-            start=start,
-            end=end,
-            interval=interval,
-            first=self,
+        return self._source
+
+    def recompute(self, log=None):
+        """A new dashboard from the same log, monitor and rules (rows appended since included).
+
+        Parameters
+        ----------
+        log : PredictionLog, optional
+            Another handle on the same log file (a thread needs its own SQLite
+            connection); default the one it was built from.
+        """
+        source, monitor, rules, metric, start, end = self._require_source()
+        return dashboard(
+            source if log is None else log, monitor, rules, metric=metric, start=start, end=end
         )
 
     def log_to_mlflow(self, run_id=None, tracking_uri=None) -> str:
@@ -438,3 +446,36 @@ def dashboard(log, monitor=None, rules=(), metric=None, start=None, end=None):
     )
     board._source = (log, monitor, list(rules), metric, start, end)
     return board
+
+
+def dashboard_widget(log, monitor=None, rules=(), metric=None, start=None, end=None, interval=None):
+    """Build the live monitoring dashboard of a prediction log (a notebook widget).
+
+    Parameters
+    ----------
+    log : PredictionLog or str or os.PathLike
+        The prediction log.
+    monitor, rules, metric, start, end
+        As :func:`dashboard`.
+    interval : float, optional
+        Seconds between automatic refreshes (a background thread that stops
+        when the widget is closed); default only on **Refresh**.
+
+    Returns
+    -------
+    DashboardWidget
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> live = dashboard_widget(os.path.join(tempfile.mkdtemp(), "p.db"), interval=60)
+    >>> live.running
+    True
+    >>> live.close(); live.running
+    False
+    """
+    from mlops_kit._params import Interval
+
+    check_param("interval", interval, [None, Interval(float, 0, None, closed="neither")])
+    board = dashboard(log, monitor, rules, metric=metric, start=start, end=end)
+    return board.widget(interval=interval)

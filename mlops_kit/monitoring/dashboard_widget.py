@@ -1,6 +1,7 @@
 """The live monitoring dashboard: a notebook widget that refreshes from the prediction log.
 
-A thin layer over :func:`~mlops_kit.monitoring.dashboard.dashboard`: a status
+A thin layer over a :class:`~mlops_kit.monitoring.dashboard.MonitoringDashboard`
+built by :func:`~mlops_kit.monitoring.dashboard.dashboard`, which it recomputes: a status
 line (``"N predictions, last window ..."``), the panel grid as an image and the
 latest alerts, recomputed from the log when **Refresh** is clicked and, with
 ``interval``, every ``interval`` seconds by a background thread that stops when
@@ -12,9 +13,9 @@ tests find the parts.
 Examples
 --------
 >>> import tempfile, os
->>> from mlops_kit.monitoring.log import PredictionLog
+>>> from mlops_kit.monitoring import PredictionLog, dashboard
 >>> log = PredictionLog(os.path.join(tempfile.mkdtemp(), "p.db"))
->>> live = dashboard_widget(log)
+>>> live = DashboardWidget(dashboard(log))
 >>> live.dashboard.n_predictions
 0
 >>> _ = log.append([{"id": "a", "time": "2024-01-01", "prediction": 1, "latency_ms": 3.0}])
@@ -33,7 +34,7 @@ from mlops_kit._figures import figure_png, import_ipywidgets
 from mlops_kit._params import Interval, check_param
 from mlops_kit.errors import MlopsKitError
 
-__all__ = ["DashboardWidget", "dashboard_widget"]
+__all__ = ["DashboardWidget"]
 
 _FIGSIZE = (9, 7)
 _DPI = 72  # 648 px wide: fits a 1280 px window beside JupyterLab's side bar
@@ -43,7 +44,8 @@ _SHOWN_ALERTS = 5
 class DashboardWidget:
     """Status line, panel grid and latest alerts of a prediction log, refreshed on demand.
 
-    Build it with :func:`dashboard_widget` (or ``MonitoringDashboard.widget()``)
+    Build it with :func:`~mlops_kit.monitoring.dashboard.dashboard_widget` (or
+    ``MonitoringDashboard.widget()``) from a dashboard that knows its log
     and display it as the last expression of a cell.
 
     Attributes
@@ -68,38 +70,18 @@ class DashboardWidget:
     Examples
     --------
     >>> import tempfile, os
-    >>> live = DashboardWidget(os.path.join(tempfile.mkdtemp(), "p.db"))
+    >>> from mlops_kit.monitoring import dashboard
+    >>> live = DashboardWidget(dashboard(os.path.join(tempfile.mkdtemp(), "p.db")))
     >>> live.refreshes
     1
     >>> live.close()
     """
 
-    def __init__(
-        self,
-        log,
-        monitor=None,
-        rules=(),
-        metric=None,
-        start=None,
-        end=None,
-        interval=None,
-        first=None,
-    ):
-        from mlops_kit.monitoring.dashboard import dashboard
-
+    def __init__(self, board, interval=None):
         w = import_ipywidgets("dashboard_widget")
         check_param("interval", interval, [None, Interval(float, 0, None, closed="neither")])
-        self._args = {
-            "log": log,
-            "monitor": monitor,
-            "rules": list(rules),
-            "metric": metric,
-            "start": start,
-            "end": end,
-        }
-        # bad arguments raise here, clearly; later refreshes show their errors instead
-        self.dashboard = first if first is not None else dashboard(**self._args)
-        self._args["log"] = self.dashboard._source[0] if self.dashboard._source else log
+        board._require_source()  # a dashboard that knows its log
+        self.dashboard = board
         self.interval = interval
         self.refreshes = 1
         self.error: str | None = None
@@ -136,15 +118,14 @@ class DashboardWidget:
     # --- refreshing ------------------------------------------------------------------
     def refresh(self) -> bool:
         """Recompute the dashboard from the log and redraw; True on success (never raises)."""
-        from mlops_kit.monitoring.dashboard import dashboard
         from mlops_kit.monitoring.log import PredictionLog
 
         with self._lock:
-            given = self._args["log"]
+            given = self.dashboard._source[0]
             # a connection of its own: SQLite connections stay in the thread that opened them
             log = PredictionLog(given.path, max_delay=given.max_delay)
             try:
-                board = dashboard(**{**self._args, "log": log})
+                board = self.dashboard.recompute(log)
             except Exception as exc:  # shown, never raised into the notebook
                 kind = "" if isinstance(exc, MlopsKitError) else f"{type(exc).__name__}: "
                 self.error = f"{kind}{exc}"
@@ -202,36 +183,3 @@ class DashboardWidget:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
-
-
-def dashboard_widget(
-    log, monitor=None, rules=(), metric=None, start=None, end=None, interval=None
-) -> DashboardWidget:
-    """Build the live monitoring dashboard of a prediction log.
-
-    Parameters
-    ----------
-    log : PredictionLog or str or os.PathLike
-        The prediction log.
-    monitor, rules, metric, start, end
-        As :func:`~mlops_kit.monitoring.dashboard.dashboard`.
-    interval : float, optional
-        Seconds between automatic refreshes (a background thread that stops
-        when the widget is closed); default only on **Refresh**.
-
-    Returns
-    -------
-    DashboardWidget
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> live = dashboard_widget(os.path.join(tempfile.mkdtemp(), "p.db"), interval=60)
-    >>> live.running
-    True
-    >>> live.close(); live.running
-    False
-    """
-    return DashboardWidget(
-        log, monitor=monitor, rules=rules, metric=metric, start=start, end=end, interval=interval
-    )
