@@ -40,6 +40,7 @@ import pandas as pd
 
 from mlops_kit._params import Interval, Options, check_param
 from mlops_kit.errors import InputError
+from mlops_kit.monitoring._time import to_ms
 from mlops_kit.monitoring.partitions import SCHEMA as _PARTITIONS_SCHEMA
 
 __all__ = ["SCHEMA_VERSION", "PredictionLog", "to_ms"]
@@ -77,26 +78,6 @@ CREATE TABLE IF NOT EXISTS rejected (
     ts INTEGER NOT NULL
 );
 """
-
-
-def to_ms(value, name: str = "time") -> int:
-    """Return ``value`` (datetime, Timestamp, ISO string) as UTC milliseconds since the epoch.
-
-    Naive times are taken as UTC.
-
-    Examples
-    --------
-    >>> to_ms("1970-01-02")
-    86400000
-    """
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        stamp = pd.NaT
-    if isinstance(value, (bool, int, float)) or stamp is pd.NaT:
-        raise InputError.invalid(name, value, "a datetime, pandas Timestamp or ISO 8601 string")
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
-    return int(stamp.value // 1_000_000)
 
 
 def _now_ms() -> int:

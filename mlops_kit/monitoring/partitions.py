@@ -127,7 +127,7 @@ def compact(log, before=None) -> int:
     >>> compact(log)
     0
     """
-    from mlops_kit.monitoring.log import to_ms
+    from mlops_kit.monitoring._time import to_ms
 
     con = log._connect()
     cutoff = _closed_before(log, con)
@@ -257,7 +257,7 @@ def scan_columns(log, columns, start=None, end=None, batch_size=65_536):
     """
     import sqlite3
 
-    from mlops_kit.monitoring.log import to_ms
+    from mlops_kit.monitoring._time import to_ms
 
     columns = list(columns)
     lo = None if start is None else to_ms(start, "start")
