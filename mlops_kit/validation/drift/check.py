@@ -151,11 +151,23 @@ class DriftCheck(Params):
         from mlops_kit.validation.drift.methods import check_method_options
         from mlops_kit.validation.drift.reference import ReferenceSummary
         from mlops_kit.validation.drift.sources import read_frame
+        from mlops_kit.validation.drift.spark import is_spark_frame
 
         self._validate_params()
         if isinstance(reference, (str, os.PathLike)):
             reference = read_frame(reference, "reference")
-        summary = ReferenceSummary.from_frame(
+        build = ReferenceSummary.from_frame
+        if is_spark_frame(reference):  # counted in Spark (the [spark] extra)
+            from mlops_kit.validation.drift.spark import summary_from_spark as build
+
+            if self.engine == "evidently":
+                raise InputError.invalid(
+                    "engine",
+                    self.engine,
+                    "'native' for a Spark DataFrame",
+                    "Evidently holds all data in pandas; the native engine runs in Spark.",
+                )
+        summary = build(
             reference,
             columns=self.columns,
             column_types=self.column_types,
@@ -239,6 +251,22 @@ class DriftCheck(Params):
             "threshold": self.threshold,
             "negligible_effect": self.negligible_effect,
         }
+        from mlops_kit.validation.drift.spark import is_spark_frame
+
+        if is_spark_frame(current):  # statistics computed in Spark (the [spark] extra)
+            if self.engine == "evidently":
+                raise InputError.invalid(
+                    "engine",
+                    self.engine,
+                    "'native' for a Spark DataFrame",
+                    "Evidently holds all data in pandas; the native engine runs in Spark.",
+                )
+            from mlops_kit.validation.drift.spark import run_spark
+
+            result = self._result(run_spark(summary, current, self.column_types, **options), None)
+            if html_path is not None:
+                result.html_path = str(result.save_html(html_path))
+            return result
         if self.engine == "evidently":
             from mlops_kit.validation.drift.evidently_engine import run_evidently
 
