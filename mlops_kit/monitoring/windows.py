@@ -182,13 +182,19 @@ class WindowedMetrics(Params):
 
         Parameters
         ----------
-        log : PredictionLog
-            The prediction log.
+        log : PredictionLog or pyspark.sql.DataFrame
+            The prediction log, or predictions in a Spark DataFrame with the
+            log's fields as columns (see :mod:`.spark_windows`).
         start, end : optional
             Only predictions with ``start <= time < end``.
         """
         from mlops_kit.monitoring.log import PredictionLog
+        from mlops_kit.validation.drift.spark import is_spark_frame
 
+        if is_spark_frame(log):  # predictions in a Spark DataFrame: one groupBy in Spark
+            from mlops_kit.monitoring.spark_windows import run_spark_windows
+
+            return run_spark_windows(self, log, start, end, spans=WINDOWS)
         self._validate_params()
         if not isinstance(log, PredictionLog):
             raise InputError.invalid("log", type(log).__name__, "a PredictionLog")
