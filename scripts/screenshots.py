@@ -3,8 +3,7 @@
 Runs ``tests/browser/test_layout_1280.py`` (real JupyterLab and Voilà, headless Debian
 chromium, 1280x800 window) with ``MLOPS_KIT_SCREENSHOTS`` set, so each picture is the
 widget exactly as the layout test measured it, clipped to the widget. Each PNG is then
-quantised with Pillow to stay under 200 KB. The monitoring dashboard is added once it is
-a page of ``tests/browser/_widget_pages.py`` (a note is printed otherwise).
+quantised with Pillow to stay under 200 KB.
 
 Usage (from the repository root; exit 0 when every image was written)::
 
@@ -27,6 +26,7 @@ IMAGES = [
     "experiment_browser",
     "drift_explorer",
     "canary_timeline",
+    "monitoring_dashboard",
     "voila_room",
 ]
 LIMIT = 200_000
@@ -79,13 +79,6 @@ def main(argv=None) -> int:
             print(f"the browser tests failed (exit {code}): no image replaced", file=sys.stderr)
             return 1
         names = list(IMAGES)
-        if (Path(raw) / "monitoring_dashboard.png").exists():
-            names.append("monitoring_dashboard")
-        else:
-            print(
-                "note: monitoring_dashboard.png skipped: the monitoring dashboard widget is "
-                "not a page of tests/browser/_widget_pages.py yet"
-            )
         missing = [n for n in names if not (Path(raw) / f"{n}.png").exists()]
         if missing:
             print(f"no screenshot taken for {missing}", file=sys.stderr)

@@ -14,13 +14,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
 LIMIT = 200_000
-#: the screenshots scripts/screenshots.py writes (monitoring_dashboard once that widget lands)
+#: the screenshots scripts/screenshots.py writes
 EXPECTED = [
     "assessment",
     "roi",
     "experiment_browser",
     "drift_explorer",
     "canary_timeline",
+    "monitoring_dashboard",
     "voila_room",
 ]
 

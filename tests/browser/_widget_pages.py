@@ -75,7 +75,10 @@ def canary_store(folder: Path) -> str:
     return uri
 
 
-SETUPS = {"experiment_store": experiment_store, "canary_store": canary_store}
+SETUPS = {
+    "experiment_store": experiment_store,
+    "canary_store": canary_store,
+}
 
 CANARY_CELLS = (
     "from mlops_kit.data import make_credit\n"
@@ -171,6 +174,25 @@ PAGES = {
             ".mlops-kit-canary-status",
         ),
         setup="canary_store",
+    ),
+    "monitoring_dashboard": WidgetPage(
+        "monitoring_dashboard",
+        (
+            "import tempfile\n"
+            "from pathlib import Path\n"
+            "from mlops_kit.monitoring import (AlertRule, PredictionLog, WindowedMetrics,\n"
+            "                                  dashboard_widget, simulate_production)\n"
+            "log = PredictionLog(Path(tempfile.mkdtemp()) / 'predictions.db')\n"
+            "sim = simulate_production(log, n_rows=4_000, months=4, drift='covariate',\n"
+            "                          drift_month=2, seed=0)\n"
+            "monitor = WindowedMetrics(window='week').fit(\n"
+            "    sim.reference, sim.reference_predictions, sim.reference_labels)\n"
+            "rules = [AlertRule('accuracy', '<', 0.85, k=2, min_samples=100)]\n"
+            "dashboard_widget(log, monitor, rules=rules)",
+        ),
+        root=".mlops-kit-dashboard",
+        ready=".mlops-kit-dashboard-status >> text=predictions, last window",
+        parts=(".mlops-kit-dashboard-status",),
     ),
 }
 

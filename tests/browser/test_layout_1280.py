@@ -29,6 +29,7 @@ SHOTS = {
     "experiment_browser": "experiment_browser",
     "drift_explorer": "drift_explorer",
     "canary_timeline": "canary_timeline",
+    "monitoring_dashboard": "monitoring_dashboard",
     "voila_room": "voila_room",
 }
 
