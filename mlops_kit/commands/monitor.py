@@ -9,8 +9,9 @@ finding), 2 bad input. With ``--json`` stdout holds exactly one JSON object:
 crash-safe, only new or changed days are written), so this and every later
 windowed read takes closed days from Parquet; ``compacted`` is how many days
 were written (``null`` without the flag). Run it once a day, for example from
-cron: ``mlops-kit monitor predictions.db --compact``. Bad options are refused
-before anything is compacted.
+cron: ``mlops-kit monitor predictions.db --compact``. ``--window``, ``--task``,
+``--metrics`` and the rules' syntax are checked before anything is compacted
+(a rule's metric only once the windows exist; compaction is harmless either way).
 
 Examples
 --------
