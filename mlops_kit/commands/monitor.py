@@ -2,7 +2,16 @@
 
 Exit status: 0 no rule fires on the latest window, 1 a rule fires there (a
 finding), 2 bad input. With ``--json`` stdout holds exactly one JSON object:
-``{"windows": ..., "alerts": [...], "firing": [...]}``.
+``{"windows": ..., "alerts": [...], "firing": [...], "compacted": N}``.
+
+``--compact`` first copies the log's closed days to Parquet
+(:meth:`~mlops_kit.monitoring.log.PredictionLog.compact`: idempotent,
+crash-safe, only new or changed days are written), so this and every later
+windowed read takes closed days from Parquet; ``compacted`` is how many days
+were written (``null`` without the flag). Run it once a day, for example from
+cron: ``mlops-kit monitor predictions.db --compact``. ``--window``, ``--task``,
+``--metrics`` and the rules' syntax are checked before anything is compacted
+(a rule's metric only once the windows exist; compaction is harmless either way).
 
 Examples
 --------
@@ -85,18 +94,31 @@ def _window(text: str):
     help="An alert rule, repeatable: 'roc_auc < 0.7, k=2, min_samples=100'.",
 )
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), default=None)
+@click.option(
+    "--compact",
+    is_flag=True,
+    help="First copy the log's closed days to Parquet (fast windows); run it daily, e.g. cron.",
+)
 @json_option
-def command(log, window, task, metrics, rules, html_path, as_json):
+def command(log, window, task, metrics, rules, html_path, compact, as_json):
     """Compute the windows of the prediction log LOG and check the alert rules on them."""
+    from mlops_kit.metrics import get_metric
     from mlops_kit.monitoring.log import PredictionLog
     from mlops_kit.monitoring.windows import WindowedMetrics
 
     parsed = [parse_rule(r) for r in rules]
+    size = _window(window)
     names = None if metrics is None else [m.strip() for m in metrics.split(",") if m.strip()]
+    compacted = None
     try:
-        result = WindowedMetrics(window=_window(window), task=task, metrics=names).run(
-            PredictionLog(log)
-        )
+        windowed = WindowedMetrics(window=size, task=task, metrics=names)
+        windowed._validate_params()  # bad options are refused before the log is touched
+        for name in names or ():
+            get_metric(name, where="metrics", task=task)
+        prediction_log = PredictionLog(log)
+        if compact:
+            compacted = prediction_log.compact()
+        result = windowed.run(prediction_log)
         alerts = [a for rule in parsed for a in rule.check(result)]
     except MlopsKitError as exc:
         raise cli_error(exc, command) from None
@@ -108,9 +130,12 @@ def command(log, window, task, metrics, rules, html_path, as_json):
                 "windows": result.to_dict(),
                 "alerts": [a.to_dict() for a in alerts],
                 "firing": [a.to_dict() for a in firing],
+                "compacted": compacted,
             }
         )
     else:
+        if compacted is not None:
+            click.echo(f"Compacted {compacted} closed days of {log} to Parquet.", err=True)
         click.echo(result.summary())
         click.echo(result.to_frame().tail(10).to_string(index=False))
         for alert in alerts:

@@ -15,8 +15,14 @@ The recorder never slows a request down nor loses a row:
   ``batch_size`` rows or every ``flush_interval`` seconds;
 - a batch the log refuses as a whole (the file locked for longer than its busy
   timeout, a full disk) goes back to the front of the buffer and is retried,
-  with ``last_error`` set; bad rows are kept in the log's ``rejected`` table
-  (``on_error="record"``), never dropped;
+  with ``last_error`` set; bad rows (a duplicate id, no prediction or a NaN
+  one) are kept in the log's ``rejected`` table (``on_error="record"``) and
+  counted in ``rejected``, never dropped, and never hold up the rest;
+- a row that makes the whole batch fail while the log itself takes writes (a
+  value SQLite cannot store) is found by writing that batch row by row: the
+  other rows are written, and the row is kept in :meth:`dead_letter` with its
+  error, counted in ``failed`` and logged (logger ``mlops_kit.deploy``), so it
+  is never retried forever;
 - ``flush()`` waits until everything recorded so far is written; ``close()``
   flushes and stops the thread, and raises with the rows still held
   (``pending()``) if the log cannot take them. Recorders still open at
@@ -35,6 +41,14 @@ Examples
 >>> recorder.close()
 >>> log.read()[["id", "model", "version", "prediction", "latency_ms", "x"]].values.tolist()
 [['req-7:0', 'credit-risk', '3', 0, 4.2, 1.0], ['req-7:1', 'credit-risk', '3', 1, 4.2, 2.0]]
+
+A row without a prediction is set aside, visibly, and the rest is written:
+
+>>> recorder = PredictionRecorder(log)
+>>> _ = recorder.record(pd.DataFrame({"x": [3.0, 4.0]}), [1.0, np.nan], request_id="req-8")
+>>> recorder.close()
+>>> recorder.written, recorder.rejected, log.rejected()["reason"].str[:32].tolist()
+(1, 1, ['Invalid rows: got "a row without'])
 """
 
 from __future__ import annotations
@@ -42,6 +56,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import json
+import logging
+import sqlite3
 import threading
 import uuid
 import weakref
@@ -54,6 +70,9 @@ __all__ = ["PredictionRecorder", "is_log_target", "rows_from_request"]
 
 _OPEN: weakref.WeakSet = weakref.WeakSet()
 _RETRY_SECONDS = (0.1, 0.5, 1.0, 2.0, 5.0)
+_LOGGER = logging.getLogger("mlops_kit.deploy")
+#: errors of the log itself (locked, disk full, I/O): the rows are kept and retried
+_LOG_WIDE = (sqlite3.OperationalError, OSError)
 
 
 def is_log_target(value) -> bool:
@@ -108,7 +127,9 @@ class PredictionRecorder:
         self.version = None if version is None else str(version)
         self.written = 0  # rows the log accepted
         self.rejected = 0  # rows the log kept aside in its rejected table
+        self.failed = 0  # rows the log could not hold at all: in dead_letter()
         self.last_error: Exception | None = None
+        self._dead: list = []
         self._rows: list = []
         self._queued = 0
         self._done = 0
@@ -173,6 +194,17 @@ class PredictionRecorder:
         with self._cond:
             return list(self._rows)
 
+    def dead_letter(self) -> list:
+        """The rows the log could not hold, each ``{"row": ..., "error": ...}`` (a copy).
+
+        A row lands here when the whole batch failed with it and, written
+        alone to a log that takes other writes, it still failed (a value
+        SQLite cannot store). Rows the log refuses with a reason (no
+        prediction, a duplicate id) are in the log's ``rejected`` table instead.
+        """
+        with self._cond:
+            return list(self._dead)
+
     def flush(self, timeout: float = 60.0) -> int:
         """Write everything recorded so far and return how many rows the log holds from us.
 
@@ -232,29 +264,79 @@ class PredictionRecorder:
                 if not batch:
                     continue
                 try:
-                    written = log.append(batch, on_error="record")
-                except Exception as exc:  # kept and retried: a row is never dropped
-                    with self._cond:
-                        self._rows[:0] = batch
-                        self.last_error = exc
-                        self._cond.notify_all()
-                        if self._closing:
-                            return
-                    wait = _RETRY_SECONDS[min(failures, len(_RETRY_SECONDS) - 1)]
-                    failures += 1
-                    with self._cond:
-                        self._cond.wait_for(lambda: self._closing, timeout=wait)
-                    log.close()
+                    written, dead, rest, error = log.append(batch, on_error="record"), [], [], None
+                except Exception as exc:  # find the rows at fault; the rest is kept and retried
+                    written, dead, rest, error = _write_singly(log, batch, exc)
+                self._account(batch, written, dead, rest, error)
+                if not rest:
+                    failures = 0
                     continue
-                failures = 0
                 with self._cond:
-                    self.written += written
-                    self.rejected += len(batch) - written
-                    self._done += len(batch)
-                    self.last_error = None
-                    self._cond.notify_all()
+                    if self._closing:
+                        return
+                wait = _RETRY_SECONDS[min(failures, len(_RETRY_SECONDS) - 1)]
+                failures += 1
+                with self._cond:
+                    self._cond.wait_for(lambda: self._closing, timeout=wait)
+                log.close()
         finally:
             log.close()
+
+    def _account(self, batch, written, dead, rest, error) -> None:
+        """Count what became of ``batch``; ``rest`` goes back to the front of the buffer.
+
+        The set-aside rows are logged before ``flush()`` can return.
+        """
+        done = len(batch) - len(rest)
+        rejected = done - written - len(dead)
+        if rejected:
+            _LOGGER.warning(
+                "%d served rows kept in the rejected table of the prediction log %s "
+                "(see PredictionLog.rejected())",
+                rejected,
+                self.path,
+            )
+        for row, exc in dead:
+            _LOGGER.error(
+                "Served row %r could not be written to the prediction log %s, kept in "
+                "dead_letter(): %s",
+                row.get("id"),
+                self.path,
+                exc,
+            )
+        with self._cond:
+            self.written += written
+            self.rejected += rejected
+            self.failed += len(dead)
+            self._dead.extend({"row": row, "error": str(exc)} for row, exc in dead)
+            self._done += done
+            self._rows[:0] = rest
+            self.last_error = error
+            self._cond.notify_all()
+
+
+def _write_singly(log, batch, exc):
+    """After ``batch`` failed with ``exc``: write it row by row to find the rows at fault.
+
+    Returns ``(written, dead, rest, error)``: rows written, ``(row, error)`` pairs
+    the log takes no other way, the rows to keep and retry, and the error to show.
+    An error of the log itself (locked, full, I/O, a newer schema) keeps them all.
+    """
+    if isinstance(exc, _LOG_WIDE):
+        return 0, [], batch, exc
+    try:
+        log.append([], on_error="record")  # does the log take writes at all?
+    except Exception as probe:
+        return 0, [], batch, probe
+    written, dead = 0, []
+    for i, row in enumerate(batch):
+        try:
+            written += log.append([row], on_error="record")
+        except _LOG_WIDE as wide:
+            return written, dead, batch[i:], wide
+        except Exception as alone:  # this row only, on a log that takes writes
+            dead.append((row, alone))
+    return written, dead, [], None
 
 
 def rows_from_request(
@@ -292,6 +374,8 @@ def rows_from_request(
     features = jsonable(frame.to_dict("records"))
     rows = []
     for i, (feats, value) in enumerate(zip(features, values, strict=True)):
+        if pd.api.types.is_scalar(value) and not isinstance(value, str) and pd.isna(value):
+            value = None  # NaN, NA, NaT: no prediction (the log keeps such a row aside)
         value = jsonable(value)
         if isinstance(value, (list, dict)):  # a multi-output answer: kept whole, as JSON text
             value = json.dumps(value)

@@ -11,8 +11,9 @@ analytics (:mod:`mlops_kit.monitoring.partitions`); the SQLite file stays the au
 Bad rows never vanish: with ``on_error="raise"`` (the default) a batch with a
 bad row writes nothing and raises one clear :class:`~mlops_kit.errors.InputError`
 (the caller still holds the data); with ``on_error="record"`` the good rows
-are written and each bad one is kept, whole, in the ``rejected`` table with its
-reason (:meth:`PredictionLog.rejected`).
+are written and each bad one (a duplicate or late row, and equally a row with
+no prediction, a NaN one, or a value the log cannot hold) is kept, whole, in
+the ``rejected`` table with its reason (:meth:`PredictionLog.rejected`).
 
 Examples
 --------
@@ -226,9 +227,11 @@ class PredictionLog:
             and optional ``time`` (default: now), ``model``, ``version``,
             ``probability`` and ``latency_ms``.
         on_error : {"raise", "record"}
-            ``"raise"``: a bad row (duplicate id, time in the future or late)
-            writes nothing and raises; ``"record"``: good rows are written, bad
-            ones kept in :meth:`rejected` with the reason.
+            ``"raise"``: a bad row (duplicate id, time in the future or late,
+            no prediction or a NaN one, a bad value) writes nothing and raises;
+            ``"record"``: good rows are written, bad ones kept in
+            :meth:`rejected` with the reason (the one-line error the row
+            would have raised).
 
         Examples
         --------
@@ -248,7 +251,12 @@ class PredictionLog:
         now = _now_ms()
         good, bad, seen = [], [], set()
         for rec in records:
-            row, reason = _prepare(rec, now, seen)
+            try:
+                row, reason = _prepare(rec, now, seen)
+            except InputError as exc:  # this row only: kept aside whole, never the batch
+                if on_error == "raise":
+                    raise
+                row, reason = None, str(exc)
             (bad if reason else good).append((rec, row, reason))
         con = self._connect()
         con.execute("BEGIN IMMEDIATE")
@@ -588,15 +596,32 @@ def _records(rows) -> list[dict]:
     return list(rows)
 
 
+def _missing(value) -> bool:
+    """None, NaN, pandas' NA or NaT: no value."""
+    value = _plain(value)
+    if value is None:
+        return True
+    return (
+        pd.api.types.is_scalar(value)
+        and not isinstance(value, (str, bytes))
+        and bool(pd.isna(value))
+    )
+
+
 def _prepare(rec: dict, now: int, seen: set):
     """Return ``(row tuple, None)`` for a good record or ``(None, reason)``."""
     unknown = sorted(set(rec) - set(_FIELDS))
     if unknown:
         raise InputError.invalid("rows", f"field {unknown[0]!r}", f"fields {list(_FIELDS)}")
-    if rec.get("id") is None or rec.get("prediction") is None:
-        missing = "id" if rec.get("id") is None else "prediction"
+    missing = [k for k in ("id", "prediction") if _missing(rec.get(k))]
+    if missing:
         raise InputError.invalid(
-            "rows", f"a row without {missing!r}", "every row has id and prediction"
+            "rows", f"a row without {missing[0]!r}", "every row has id and prediction (not NaN)"
+        )
+    prediction = _plain(rec["prediction"])
+    if not isinstance(prediction, (int, float, str, bytes)):
+        raise InputError.invalid(
+            "prediction", type(prediction).__name__, "a number or a string per row"
         )
     pid = str(_plain(rec["id"]))
     ts = now if rec.get("time") is None else to_ms(rec["time"])
@@ -608,7 +633,12 @@ def _prepare(rec: dict, now: int, seen: set):
     features = rec.get("features")
     if features is not None and not isinstance(features, dict):
         raise InputError.invalid("features", type(features).__name__, "a dict of feature values")
-    text = None if features is None else json.dumps({k: _plain(v) for k, v in features.items()})
+    try:
+        text = None if features is None else json.dumps({k: _plain(v) for k, v in features.items()})
+    except (TypeError, ValueError) as exc:
+        raise InputError.invalid(
+            "features", "a value JSON cannot hold", "JSON values", str(exc)
+        ) from None
     prob = _plain(rec.get("probability"))
     lat = _plain(rec.get("latency_ms"))
     for name, value in (("probability", prob), ("latency_ms", lat)):
@@ -623,7 +653,7 @@ def _prepare(rec: dict, now: int, seen: set):
         None if model is None else str(model),
         None if version is None else str(version),
         text,
-        _plain(rec["prediction"]),
+        prediction,
         None if prob is None else float(prob),
         None if lat is None else float(lat),
     ), None

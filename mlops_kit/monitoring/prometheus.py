@@ -7,7 +7,13 @@
   input_drift_share...);
 - ``mlops_kit_window_start_seconds{model}``: when that window starts;
 - ``mlops_kit_alert_firing{model, rule, kind, severity}``: 1 when the rule
-  fires on that window, else 0.
+  raised an alert on that window, else 0;
+- ``mlops_kit_alert_breaching{model, rule, kind, severity}``: 1 when the rule's
+  condition holds on that window (it breaches, with ``k`` of the last ``n``
+  windows breaching), whether or not it raised an alert there. A rule in its
+  cool-down whose condition still holds is firing 0 and breaching 1: the
+  cool-down quiets notifications, not the state (Alertmanager has its own
+  repeat interval; alert in Prometheus on ``breaching``).
 
 :func:`grafana_dashboard` builds a dashboard JSON over the same series, and
 :func:`~mlops_kit.monitoring.alerts.to_prometheus_rules` the alerting rules.
@@ -22,6 +28,11 @@ Examples
 >>> text = urllib.request.urlopen(exporter.url, timeout=10).read().decode()
 >>> 'mlops_kit_window_value{metric="accuracy",model="model"} 0.91' in text
 True
+>>> from mlops_kit.monitoring.alerts import AlertRule
+>>> exporter.update(r, [AlertRule("accuracy", "<", 0.95, name="low")])
+>>> text = urllib.request.urlopen(exporter.url, timeout=10).read().decode()
+>>> [line for line in text.splitlines() if line.startswith("mlops_kit_alert_breaching{")]
+['mlops_kit_alert_breaching{kind="performance",model="model",rule="low",severity="warning"} 1.0']
 >>> exporter.stop()
 """
 
@@ -86,7 +97,13 @@ class PrometheusExporter(Params):
         )
         self._firing = Gauge(
             "mlops_kit_alert_firing",
-            "1 when the alert rule fires on the latest window",
+            "1 when the alert rule raised an alert on the latest window",
+            ["model", "rule", "kind", "severity"],
+            registry=self._registry,
+        )
+        self._breaching = Gauge(
+            "mlops_kit_alert_breaching",
+            "1 when the alert rule's condition holds on the latest window (cool-down or not)",
             ["model", "rule", "kind", "severity"],
             registry=self._registry,
         )
@@ -103,7 +120,13 @@ class PrometheusExporter(Params):
         return f"http://{self.host}:{self._server.server_port}/metrics"
 
     def update(self, result, rules=()) -> None:
-        """Publish ``result``'s latest window and whether each of ``rules`` fires on it."""
+        """Publish ``result``'s latest window and, per rule, whether it fires and breaches there.
+
+        The latest window is the last one with predictions. ``firing`` is 1
+        when the rule raised an alert on it; ``breaching`` is 1 when the rule's
+        condition holds on it (``k`` of the last ``n`` windows breach, this one
+        included), even if a cool-down kept it from alerting again.
+        """
         if getattr(self, "_server", None) is None:
             self.start()
         latest = result.latest()
@@ -119,6 +142,7 @@ class PrometheusExporter(Params):
 
             self._start.labels(self.model).set(pd.Timestamp(start).timestamp())
         self._firing.clear()
+        self._breaching.clear()
         windows = result.windows
         full = windows.index[windows["volume"] > 0] if "volume" in windows else windows.index
         last = full[-1] if len(full) else None
@@ -129,9 +153,10 @@ class PrometheusExporter(Params):
                 and last is not None
                 and fired[-1].window_start == _start_of(windows, last)
             )
-            self._firing.labels(self.model, rule.rule_name, rule.rule_kind, rule.severity).set(
-                1.0 if firing else 0.0
-            )
+            labels = (self.model, rule.rule_name, rule.rule_kind, rule.severity)
+            self._firing.labels(*labels).set(1.0 if firing else 0.0)
+            holds = last is not None and _holds(rule, result, windows.index.get_loc(last))
+            self._breaching.labels(*labels).set(1.0 if holds else 0.0)
 
     def stop(self) -> None:
         """Stop serving (the port is released)."""
@@ -140,6 +165,13 @@ class PrometheusExporter(Params):
             self._server.server_close()
             self._thread.join(timeout=10)
             self._server = None
+
+
+def _holds(rule, result, pos: int) -> bool:
+    """True when ``rule``'s condition holds on window ``pos``: it breaches, k of the last n do."""
+    hits = rule.breaches(result).tolist()
+    n = rule.n or rule.k
+    return bool(hits[pos]) and sum(hits[max(0, pos - n + 1) : pos + 1]) >= rule.k
 
 
 def _start_of(windows, i) -> str:
@@ -186,16 +218,17 @@ def grafana_dashboard(
         {
             "id": len(metrics) + 1,
             "type": "table",
-            "title": "alerts firing",
+            "title": "alerts firing (A) and breaching (B)",
             "datasource": {"type": "prometheus", "uid": "${datasource}"},
             "gridPos": {"h": 8, "w": 24, "x": 0, "y": 8 * ((len(metrics) + 1) // 2)},
             "targets": [
                 {
-                    "expr": 'mlops_kit_alert_firing{model=~"$model"} == 1',
+                    "expr": f'mlops_kit_alert_{state}{{model=~"$model"}} == 1',
                     "format": "table",
                     "instant": True,
-                    "refId": "A",
+                    "refId": ref,
                 }
+                for ref, state in (("A", "firing"), ("B", "breaching"))
             ],
         }
     )

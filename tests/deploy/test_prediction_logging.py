@@ -143,3 +143,55 @@ def test_bad_arguments_are_refused(tmp_path):
     with pytest.raises(InputError, match="Invalid predictions: got '1 predictions'"):
         recorder.record(pd.DataFrame({"x": [1.0, 2.0]}), [1])
     recorder.close()
+
+
+def test_rows_without_a_prediction_are_set_aside_and_never_block_the_batch(tmp_path, caplog):
+    path = tmp_path / "p.db"
+    recorder = PredictionRecorder(path, batch_size=10_000, flush_interval=60.0)
+    recorder.record(
+        pd.DataFrame({"x": [1.0, 2.0, 3.0]}),
+        np.array([1, None, 0], dtype=object),
+        request_id="none",
+    )
+    recorder.record(pd.DataFrame({"x": [4.0, 5.0]}), np.array([0.3, np.nan]), request_id="nan")
+    recorder.record(
+        pd.DataFrame({"x": [6.0, 7.0]}), pd.array([pd.NA, 1], dtype="Int64"), request_id="na"
+    )
+    recorder.record(pd.DataFrame({"x": [8.0]}), [1], request_id="good")
+    assert recorder.flush(timeout=30) == 5  # one transaction: the bad rows did not hold it up
+    assert (recorder.written, recorder.rejected, recorder.failed) == (5, 3, 0)
+    assert recorder.pending() == [] and recorder.last_error is None
+    log = PredictionLog(path)
+    assert log.read()["id"].tolist() == ["none:0", "none:2", "nan:0", "na:1", "good:0"]
+    rejected = log.rejected()
+    assert [json.loads(p)["id"] for p in rejected["payload"]] == ["none:1", "nan:1", "na:0"]
+    assert rejected["reason"].str.contains("a row without 'prediction'").all()
+    assert [json.loads(p)["features"] for p in rejected["payload"]] == [
+        {"x": 2.0},
+        {"x": 5.0},
+        {"x": 6.0},
+    ]  # kept whole
+    assert "3 served rows kept in the rejected table" in caplog.text
+    recorder.record(pd.DataFrame({"x": [9.0]}), [0], request_id="after")
+    recorder.close()
+    assert len(PredictionLog(path)) == 6
+
+
+def test_a_row_sqlite_cannot_store_goes_to_the_dead_letter_and_the_rest_is_written(
+    tmp_path, caplog
+):
+    path = tmp_path / "p.db"
+    recorder = PredictionRecorder(path, batch_size=10_000, flush_interval=60.0)
+    recorder.record(pd.DataFrame({"x": [1.0]}), ["yes"], request_id="before")
+    # a lone surrogate cannot be encoded as UTF-8: SQLite refuses the whole insert
+    recorder.record(pd.DataFrame({"x": [2.0, 3.0]}), ["ok", "\ud800"], request_id="odd")
+    recorder.record(pd.DataFrame({"x": [4.0]}), ["no"], request_id="after")
+    assert recorder.flush(timeout=30) == 3
+    assert (recorder.written, recorder.rejected, recorder.failed) == (3, 0, 1)
+    assert recorder.pending() == [] and recorder.last_error is None
+    (dead,) = recorder.dead_letter()
+    assert dead["row"]["id"] == "odd:1" and dead["row"]["features"] == {"x": 3.0}
+    assert "surrogate" in dead["error"]
+    assert "Served row 'odd:1' could not be written" in caplog.text
+    assert PredictionLog(path).read()["id"].tolist() == ["before:0", "odd:0", "after:0"]
+    recorder.close()
