@@ -10,6 +10,21 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("MLFLOW_ENABLE_ASYNC_LOGGING", "false")
 
 
+@pytest.fixture(autouse=True)
+def _mlflow_uri_env(monkeypatch):
+    """Undo what ``mlflow.set_tracking_uri``/``set_registry_uri`` write into os.environ.
+
+    Both set ``MLFLOW_TRACKING_URI``/``MLFLOW_REGISTRY_URI``; left behind, a later test's
+    subprocess (a kernel, a CLI) would inherit the registry of a store deleted long ago.
+    """
+    for key in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI"):
+        if key in os.environ:
+            monkeypatch.setenv(key, os.environ[key])
+        else:  # recorded as absent: deleted again at teardown
+            monkeypatch.setenv(key, "")
+            monkeypatch.delenv(key)
+
+
 @pytest.fixture(scope="session")
 def _empty_store(tmp_path_factory):
     """An initialised, empty SQLite store (creating the tables takes ~2 s; copying 30 ms)."""

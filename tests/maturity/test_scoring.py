@@ -119,7 +119,7 @@ def test_gaps_ranked_by_level_gain_with_next_step():
     top = gaps.iloc[0]
     assert (top["level_gain"], top["gate"], top["rank"]) == (3, True, 1)
     assert top["next_step"].startswith("Keep an alias history")
-    assert top["tutorial"] is None  # tutorial 03 does not exist yet: no link
+    assert top["tutorial"] == "tutorials/03_cicd_for_ml.ipynb"
     assert gaps.iloc[1]["score_gain"] > 0
     assert set(gaps["answer"]) == {0, 0.5}
 
