@@ -361,6 +361,15 @@ def run_stream(
     finally:
         if spool is not None:
             spool.close()
+    return evaluate_columns(cols, specs, stats, method, threshold, negligible_effect)
+
+
+def evaluate_columns(cols, specs, stats, method, threshold, negligible_effect) -> list:
+    """One result row per streamed column: its test on the gathered statistics, or why not.
+
+    ``stats`` holds statistics finished apart (a second pass), keyed by column name;
+    the others come from each column's own state.
+    """
     out = []
     for col in cols:
         spec = specs[col.name]

@@ -144,6 +144,32 @@ def _role_names(value, option: str, known) -> list:
     return names
 
 
+def column_roles(known, columns, id_columns, target, prediction) -> tuple[dict, list]:
+    """Return ``(roles, names)``: the declared role of each named column, and the columns
+    to summarise (``columns`` or all of ``known``, plus every column given a role).
+
+    Examples
+    --------
+    >>> column_roles(["id", "x", "y"], ["x"], ["id"], "y", None)
+    ({'id': 'id', 'y': 'target'}, ['x', 'id', 'y'])
+    """
+    roles = {}
+    declared = (
+        ("id_columns", id_columns, "id"),
+        ("target", target, "target"),
+        ("prediction", prediction, "prediction"),
+    )
+    for option, value, role in declared:
+        for name in _role_names(value, option, known):
+            if name in roles:
+                raise ColumnError(f"Column {name!r} is given two roles: {roles[name]} and {role}.")
+            roles[name] = role
+    if columns is None:
+        return roles, list(known)
+    names = pick_columns(known, known, columns)
+    return roles, names + [n for n in roles if n not in names]
+
+
 class ReferenceSummary:
     """Per-column summaries of a reference frame, in column order.
 
@@ -201,24 +227,7 @@ class ReferenceSummary:
         """
         check_frame(reference, "reference")
         known = list(reference.columns)
-        roles = {}
-        declared = (
-            ("id_columns", id_columns, "id"),
-            ("target", target, "target"),
-            ("prediction", prediction, "prediction"),
-        )
-        for option, value, role in declared:
-            for name in _role_names(value, option, known):
-                if name in roles:
-                    raise ColumnError(
-                        f"Column {name!r} is given two roles: {roles[name]} and {role}."
-                    )
-                roles[name] = role
-        if columns is None:
-            names = known
-        else:
-            names = pick_columns(known, known, columns)
-            names += [n for n in roles if n not in names]
+        roles, names = column_roles(known, columns, id_columns, target, prediction)
         check_column_types(column_types, names)
         cols = [_ref_column(reference[n], n, roles.get(n, "feature")) for n in names]
         return cls(cols, params, explicit_columns=columns is not None)

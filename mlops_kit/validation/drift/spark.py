@@ -41,7 +41,6 @@ Examples
 from __future__ import annotations
 
 import pickle
-from dataclasses import replace
 
 import numpy as np
 
@@ -283,29 +282,13 @@ def summary_from_spark(
     ...
     mlops_kit.errors.InputError: Invalid reference: got 'list'; allowed: a Spark DataFrame...
     """
-    from mlops_kit.validation.drift.columns import check_column_types, pick_columns
-    from mlops_kit.validation.drift.reference import ReferenceSummary, _role_names
+    from mlops_kit.validation.drift.columns import check_column_types
+    from mlops_kit.validation.drift.reference import ReferenceSummary, column_roles
 
     if not is_spark_frame(reference):
         raise InputError.invalid("reference", type(reference).__name__, "a Spark DataFrame")
     _check_frame(reference, "reference", [])
-    known = list(reference.columns)
-    roles = {}
-    declared = (
-        ("id_columns", id_columns, "id"),
-        ("target", target, "target"),
-        ("prediction", prediction, "prediction"),
-    )
-    for option, value, role in declared:
-        for name in _role_names(value, option, known):
-            if name in roles:
-                raise ColumnError(f"Column {name!r} is given two roles: {roles[name]} and {role}.")
-            roles[name] = role
-    if columns is None:
-        names = known
-    else:
-        names = pick_columns(known, known, columns)
-        names += [n for n in roles if n not in names]
+    roles, names = column_roles(list(reference.columns), columns, id_columns, target, prediction)
     check_column_types(column_types, names)
     _check_frame(reference, "reference", names)
 
@@ -452,10 +435,9 @@ def run_spark(
     ...
     mlops_kit.errors.InputError: Invalid current: got 'list'; allowed: a Spark DataFrame...
     """
-    from mlops_kit.validation.drift.chunked import _Column, _StreamNumStats
+    from mlops_kit.validation.drift.chunked import _Column, _StreamNumStats, evaluate_columns
     from mlops_kit.validation.drift.columns import check_column_types, pick_columns
     from mlops_kit.validation.drift.grid import DEFAULT_MAX_CELLS
-    from mlops_kit.validation.drift.native import evaluate, skipped_column
 
     if not is_spark_frame(current):
         raise InputError.invalid("current", type(current).__name__, "a Spark DataFrame")
@@ -493,13 +475,4 @@ def run_spark(
     second = [(c, stats[c.name]) for c in cols if isinstance(stats.get(c.name), _StreamNumStats)]
     if second:
         _histograms(current, second)
-    out = []
-    for col in cols:
-        spec = specs[col.name]
-        if spec.kind is None:
-            out.append(skipped_column(spec))
-            continue
-        col_stats = stats.pop(col.name, None) or col.stats(spec.kind, spec.is_int)
-        row = evaluate(col.name, spec.kind, col_stats, method, threshold, negligible_effect)
-        out.append(row if spec.role == "feature" else replace(row, role=spec.role))
-    return out
+    return evaluate_columns(cols, specs, stats, method, threshold, negligible_effect)
