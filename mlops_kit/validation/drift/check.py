@@ -25,6 +25,10 @@ from mlops_kit.errors import InputError
 from mlops_kit.validation.drift.methods import METHODS
 from mlops_kit.validation.drift.result import DriftResult, LargeSampleWarning
 
+#: a Spark fit sketches numeric reference columns with more distinct values than this
+#: (8 MB a column kept whole; see docs/spark.md "What is exact, and the error bound")
+DEFAULT_MAX_REFERENCE_VALUES = 1_000_000
+
 __all__ = ["ENGINES", "DriftCheck", "detect_drift"]
 
 ENGINES = ("native", "evidently")
@@ -85,6 +89,12 @@ class DriftCheck(Params):
     target, prediction : column name, optional
         The target and the model's prediction: tested, reported apart, never
         counted in the dataset drift share.
+    max_reference_values : int, default 1_000_000
+        Fitting on a Spark DataFrame: a numeric column with at most this many
+        distinct values keeps them all (exact, as a pandas fit); above it, the
+        column is fitted as a bounded-size sketch (exact moments and exact counts
+        on a quantile grid; see :mod:`mlops_kit.validation.drift.ref_sketch`),
+        so the reference need not fit on the driver. At least 1000.
 
     Examples
     --------
@@ -107,6 +117,7 @@ class DriftCheck(Params):
         "id_columns": [None, _NAMES],
         "target": [None, _NAME],
         "prediction": [None, _NAME],
+        "max_reference_values": [Interval(int, 1000, None)],
     }
 
     def __init__(
@@ -121,6 +132,7 @@ class DriftCheck(Params):
         id_columns=None,
         target=None,
         prediction=None,
+        max_reference_values=DEFAULT_MAX_REFERENCE_VALUES,
     ):
         self.method = method
         self.threshold = threshold
@@ -132,6 +144,7 @@ class DriftCheck(Params):
         self.id_columns = id_columns
         self.target = target
         self.prediction = prediction
+        self.max_reference_values = max_reference_values
 
     # --- fit --------------------------------------------------------------------
     def fit(self, reference) -> DriftCheck:
@@ -156,9 +169,11 @@ class DriftCheck(Params):
         self._validate_params()
         if isinstance(reference, (str, os.PathLike)):
             reference = read_frame(reference, "reference")
-        build = ReferenceSummary.from_frame
+        build, extra = ReferenceSummary.from_frame, {}
         if is_spark_frame(reference):  # counted in Spark (the [spark] extra)
-            from mlops_kit.validation.drift.spark import summary_from_spark as build
+            from mlops_kit.validation.drift.spark_fit import summary_from_spark as build
+
+            extra = {"max_reference_values": self.max_reference_values}
 
             if self.engine == "evidently":
                 raise InputError.invalid(
@@ -175,6 +190,7 @@ class DriftCheck(Params):
             prediction=self.prediction,
             id_columns=self.id_columns,
             params=self._saved_params(),
+            **extra,
         )
         check_method_options(self.method, self.threshold, summary.names)
         self.reference_ = summary
@@ -284,6 +300,9 @@ class DriftCheck(Params):
                 self, summary, self.reference_frame_, current, specs, html_path
             )
             return self._result(columns, path)
+        sketched = any(c.sketch is not None for c in summary.columns)
+        if isinstance(current, pd.DataFrame) and sketched:
+            current = [current]  # a sketched reference: the streamed engine, in one chunk
         if isinstance(current, pd.DataFrame):
             from mlops_kit.validation.drift.native import run_frames
 

@@ -102,34 +102,55 @@ class _Column:
         self.n_id = 0
         self.keys = self.buffer = None
         if self.numeric and self.active:
-            ref_values = self.ref_sorted()
-            self.active = ref_values.size > 0
+            self.active = (ref.values.size if ref.sketch is None else ref.sketch.n) > 0
             if not self.active:
                 return
-            self.n_ref_values = int(ref.distinct()[0].size)
             self.ref_values = self.ref_counts = None
-            if self.n_ref_values <= BIN_BY_VALUE_MAX:
-                self.ref_values, self.ref_counts = ref.distinct()
+            if ref.sketch is not None:  # a sketched reference: its grid and exact grid counts
+                self._init_sketched(ref.sketch)
+            else:
+                self._init_values(ref, max_cells)
             wanted = lookup(method, self.name, "num")
             by_value = wanted in ("jensenshannon", "psi") and self.n_ref_values <= BIN_BY_VALUE_MAX
             self.cap = None if by_value else INTEGER_CARDINALITY_LIMIT
             self.sturges = wanted in ("jensenshannon", "psi") and not by_value
-            self.sketch = GridSketch(ref_values, max_cells)
-            self.ref_sketch = self.sketch.empty_like()  # exact: the whole reference
-            self.ref_sketch.add(ref_values, presorted=True)
-            if wanted == "ks" and not self.sketch.exact_ks:
+            if wanted == "ks" and not self.sketch.exact_ks and ref.sketch is None:
                 self.exact_ks = np.zeros(self.n_ref_values + 1, dtype=np.int64)
                 self.exact_ks_eq = np.zeros(self.n_ref_values, dtype=np.int64)
-            self.ref_std = max(ref.std(), 0.001)
-            self.ref_min, self.ref_max = ref_values[0], ref_values[-1]
             self.keys = np.empty(0)
             self.key_counts = np.zeros(0, dtype=np.int64)
-            self.buffer = []
+            # small current data is kept whole (exact statistics), unless the reference is a sketch
+            self.buffer = [] if ref.sketch is None else None
             self.lo, self.hi = np.inf, -np.inf
+
+    def _init_values(self, ref, max_cells) -> None:
+        ref_values = ref.values
+        self.n_ref_values = int(ref.distinct()[0].size)
+        if self.n_ref_values <= BIN_BY_VALUE_MAX:
+            self.ref_values, self.ref_counts = ref.distinct()
+        self.sketch = GridSketch(ref_values, max_cells)
+        self.ref_sketch = self.sketch.empty_like()  # exact: the whole reference
+        self.ref_sketch.add(ref_values, presorted=True)
+        self.ref_std = max(ref.std(), 0.001)
+        self.ref_min, self.ref_max = ref_values[0], ref_values[-1]
+
+    def _init_sketched(self, sk) -> None:
+        self.n_ref_values = sk.n_distinct
+        self.ref_sketch = sk.grid_sketch()  # exact counts of the whole reference on its grid
+        self.sketch = self.ref_sketch.empty_like()
+        self.ref_std = max(sk.std, 0.001)
+        self.ref_min, self.ref_max = sk.lo, sk.hi
 
     def ref_sorted(self) -> np.ndarray:
         """The reference values, sorted (held by the fitted summary)."""
         return self.ref.values
+
+    def ref_hist(self, stats, edges) -> None:
+        """Set ``stats.ref_hist`` on ``edges``: exact from values, bounded from a sketch."""
+        if self.ref.sketch is None:
+            stats.ref_hist = np.histogram(self.ref.values, edges)[0]
+            return
+        stats.ref_low, stats.ref_hist, stats.ref_high = self.ref.sketch.histogram(edges)
 
     def add(self, series, where: str) -> None:
         fam = family_of(series, self.name, where)
@@ -257,6 +278,7 @@ class _StreamNumStats:
         self.n_ref_distinct = col.n_ref_values
         self.ks_error = self.w_error = 0.0
         self.ref_hist = self.cur_hist = None
+        self.ref_low = self.ref_high = None  # bounds of ref_hist (sketched reference)
 
     def n_values(self) -> int:
         if self.n_ref_distinct > 5:
@@ -290,6 +312,14 @@ class _StreamNumStats:
     def histograms(self):
         return self.ref_hist, self.cur_hist
 
+    def hist_error(self, test: str, statistic: float) -> float:
+        """Bound on a binned statistic from the reference histogram's bounds (0 when exact)."""
+        if self.ref_low is None:
+            return 0.0
+        from mlops_kit.validation.drift.ref_sketch import binned_bound
+
+        return binned_bound(test, statistic, self.ref_low, self.ref_high, self.cur_hist, self.n_ref)
+
 
 def _second_pass(source, columns, spool, batch_size) -> None:
     """Histogram the Sturges columns over their final bins (re-read or spooled data).
@@ -300,7 +330,7 @@ def _second_pass(source, columns, spool, batch_size) -> None:
     for _, col, stats in columns:
         lo, hi = min(col.ref_min, col.lo), max(col.ref_max, col.hi)
         edges.append(st.sturges_edges(lo, hi, stats.n_ref + stats.n_cur, stats.is_int))
-        stats.ref_hist = np.histogram(col.ref_sorted(), edges[-1])[0]
+        col.ref_hist(stats, edges[-1])
         stats.cur_hist = np.zeros(edges[-1].size - 1, dtype=np.int64)
     if spool is not None:
         batches = ([arrays[i] for i, _, _ in columns] for arrays in spool.read(batch_size))

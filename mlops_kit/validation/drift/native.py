@@ -25,6 +25,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from mlops_kit.errors import InputError
 from mlops_kit.validation.drift import stattests as st
 from mlops_kit.validation.drift.families import to_float
 from mlops_kit.validation.drift.methods import (
@@ -212,6 +213,9 @@ def evaluate(name, kind: str, stats, method="auto", threshold=None, negligible_e
         fn = st.js_distance if test == "jensenshannon" else st.psi_value
         statistic = effect = fn(ref, cur)
         measure = test
+        binned = kind == "num" and stats.n_ref_distinct > BIN_BY_VALUE_MAX
+        if binned and hasattr(stats, "hist_error"):  # a sketched reference's histogram
+            bound = stats.hist_error(test, statistic)
     drifted = spec.is_drift(statistic, thr)
     note = ""
     if bound > 0 and abs(statistic - thr) <= bound:
@@ -271,6 +275,11 @@ def skipped_column(spec) -> ColumnDrift:
 def column_stats(ref, spec, cur_series):
     """The statistics object of one tested column: a fitted RefColumn against a current Series."""
     if spec.kind == "num":
+        if ref.values is None:  # a sketched reference: the streamed engine handles it
+            raise InputError(
+                f"Column {ref.name!r} was fitted as a sketch: run it through the streamed "
+                "engine (DriftCheck.run does so for a pandas window)."
+            )
         values = to_float(cur_series)
         values = values[~np.isnan(values)]
         values.sort()

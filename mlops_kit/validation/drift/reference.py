@@ -56,6 +56,8 @@ __all__ = [
 ]
 
 FORMAT_VERSION = 1
+#: the version written when a column is sketched (older readers must refuse such a file)
+SKETCH_FORMAT_VERSION = 2
 ROLES = ("feature", "target", "prediction", "id")
 #: an integer column all of whose reference values are distinct (at least this many rows) ...
 ID_MIN_ROWS = 20
@@ -68,6 +70,8 @@ class RefColumn:
     """The reference side of one column.
 
     ``values``: sorted non-missing values as float64 (numeric columns);
+    ``sketch``: instead of ``values``, a :class:`~.ref_sketch.RefSketch` (a numeric
+    column with more distinct values than a Spark fit's ``max_reference_values``);
     ``counts``: value counts, index = value (string and boolean columns).
     """
 
@@ -80,28 +84,42 @@ class RefColumn:
     all_unique: bool  # integer dtype, no missing value, every value distinct
     values: np.ndarray | None = None
     counts: object = None
+    sketch: object = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def numeric(self) -> bool:
-        return self.values is not None
+        return self.values is not None or self.sketch is not None
+
+    def _no_values(self, what: str):
+        if self.values is None and self.sketch is not None:
+            raise InputError(
+                f"Column {self.name!r} was fitted as a sketch ({self.sketch.n_distinct} or more "
+                f"distinct reference values, above max_reference_values): {what} needs every "
+                "reference value; pass column_types={" + repr(self.name) + ": 'num'} or refit "
+                "with a larger max_reference_values."
+            )
 
     def distinct(self):
         """``(values, counts)`` of the sorted reference values (cached)."""
+        self._no_values("counting each distinct value")
         if "distinct" not in self._cache:
             self._cache["distinct"] = st.distinct_counts(self.values)
         return self._cache["distinct"]
 
     def std(self) -> float:
         """Population standard deviation of the values (Evidently's Wasserstein norm)."""
+        if self.sketch is not None:
+            return self.sketch.std
         if "std" not in self._cache:
             self._cache["std"] = float(np.std(self.values))
         return self._cache["std"]
 
     def value_counts(self):
         """The reference value counts (derived from the sorted values for numbers)."""
-        if self.values is None:
+        if self.values is None and self.sketch is None:
             return self.counts
+        self._no_values("testing it by value (categorical)")
         import pandas as pd
 
         keys, counts = self.distinct()
@@ -248,6 +266,7 @@ class ReferenceSummary:
         if path.suffix != ".npz":
             raise InputError.invalid("path", str(path), "a file name ending in .npz")
         arrays, header = {}, []
+        sketched = False
         for i, c in enumerate(self.columns):
             item = {
                 "name": _json_name(c.name),
@@ -260,13 +279,17 @@ class ReferenceSummary:
             }
             if c.values is not None:
                 arrays[f"values_{i}"] = c.values
+            if c.sketch is not None:
+                more, item["sketch"] = c.sketch.to_arrays(f"sketch_{i}")
+                arrays.update(more)
+                sketched = True
             if c.counts is not None:
                 item["keys"] = [_json_key(k) for k in c.counts.index]
                 arrays[f"counts_{i}"] = c.counts.to_numpy(dtype=np.int64)
             header.append(item)
         meta = {
             "format": "mlops-kit drift reference",
-            "version": FORMAT_VERSION,
+            "version": SKETCH_FORMAT_VERSION if sketched else FORMAT_VERSION,
             "explicit_columns": self.explicit_columns,
             "params": self.params,
             "columns": header,
@@ -292,8 +315,11 @@ class ReferenceSummary:
                 arrays = {k: data[k] for k in data.files if k != "__meta__"}
             if meta.get("format") != "mlops-kit drift reference":
                 raise ValueError("not a drift reference file")
-            if meta.get("version") != FORMAT_VERSION:
-                raise ValueError(f"format version {meta.get('version')}, expected {FORMAT_VERSION}")
+            if meta.get("version") not in (FORMAT_VERSION, SKETCH_FORMAT_VERSION):
+                raise ValueError(
+                    f"format version {meta.get('version')}, expected {FORMAT_VERSION} or "
+                    f"{SKETCH_FORMAT_VERSION}"
+                )
             cols = []
             for i, item in enumerate(meta["columns"]):
                 fam = Family(*item["family"])
@@ -307,6 +333,10 @@ class ReferenceSummary:
                     item["all_unique"],
                 )
                 col.values = arrays.get(f"values_{i}")
+                if "sketch" in item:
+                    from mlops_kit.validation.drift.ref_sketch import RefSketch
+
+                    col.sketch = RefSketch.from_arrays(f"sketch_{i}", arrays, item["sketch"])
                 if "keys" in item:
                     col.counts = pd.Series(arrays[f"counts_{i}"], index=pd.Index(item["keys"]))
                 cols.append(col)

@@ -22,11 +22,10 @@ streamed engine's (see :mod:`.chunked` and :mod:`.grid`), restated:
   when the statistic lies within that bound of the threshold, and the column's
   note then says so.
 
-Fitting a Spark reference counts the values of each column in Spark (numbers
-per distinct value, categories per category), so the fitted summary equals
-the pandas one and can be saved and used on pandas windows too; a continuous
-reference column has as many distinct values as rows, so the *reference* must
-fit on the driver as a summary (8 bytes a value); the windows need not.
+Fitting a Spark reference is :mod:`.spark_fit`: exact (the pandas summary)
+for columns with at most ``max_reference_values`` distinct values, a
+bounded-size sketch (:mod:`.ref_sketch`) above; a window run on a sketched
+column gets the sketch's grid and bounds.
 
 Columns of Spark types the engine cannot test (map, array, struct, binary,
 ...) are a clear :class:`~mlops_kit.errors.InputError` naming the column and
@@ -52,7 +51,6 @@ __all__ = [
     "require_pyspark",
     "run_spark",
     "spark_type_allowed",
-    "summary_from_spark",
 ]
 
 INSTALL_HINT = "install the Spark extra: pip install 'mlops-kit[spark]' (pyspark needs Java 17)"
@@ -171,144 +169,6 @@ def _collect_states(df, names, fn, side: str) -> list:
     return states
 
 
-# --- fit --------------------------------------------------------------------------
-class _RefPartial:
-    """What one partition contributes to the reference summary of one column."""
-
-    def __init__(self, name):
-        self.name = name
-        self.fam = None
-        self.np_int = True
-        self.is_int = True
-        self.present = False
-        self.n_rows = 0
-        self.count = 0
-        self.keys = np.empty(0)
-        self.key_counts = np.zeros(0, dtype=np.int64)
-        self.counts = None
-
-    def add(self, series) -> None:
-        from mlops_kit.validation.drift.columns import has_values, is_integer_dtype
-        from mlops_kit.validation.drift.families import check_compatible, family_of, to_float
-        from mlops_kit.validation.drift.native import CatStats
-
-        fam = family_of(series, self.name, "reference")
-        if fam.name != "empty":
-            if self.fam is None:
-                self.fam = fam
-            else:
-                check_compatible(self.name, self.fam, fam)
-        dtype = series.dtype
-        self.np_int &= isinstance(dtype, np.dtype) and dtype.kind in "iu"
-        self.is_int &= is_integer_dtype(dtype)
-        self.n_rows += len(series)
-        self.count += int(series.count())
-        self.present |= has_values(series, fam, self.name, "reference")
-        if fam.name == "numeric":
-            values = to_float(series)
-            keys, counts = np.unique(values[~np.isnan(values)], return_counts=True)
-            self._add_keys(keys, counts)
-        elif fam.name in ("string", "bool"):
-            vc = CatStats.counts(series)
-            self.counts = vc if self.counts is None else self.counts.add(vc, fill_value=0)
-
-    def _add_keys(self, keys, counts) -> None:
-        from mlops_kit.validation.drift.native import _align
-
-        self.keys, mine, more = _align(self.keys, self.key_counts, keys, counts)
-        self.key_counts = mine + more
-
-    def merge(self, other: _RefPartial) -> None:
-        from mlops_kit.validation.drift.families import check_compatible
-
-        if other.fam is not None:
-            if self.fam is None:
-                self.fam = other.fam
-            else:
-                check_compatible(self.name, self.fam, other.fam)
-        self.np_int &= other.np_int
-        self.is_int &= other.is_int
-        self.n_rows += other.n_rows
-        self.count += other.count
-        self.present |= other.present
-        self._add_keys(other.keys, other.key_counts)
-        if other.counts is not None:
-            self.counts = (
-                other.counts if self.counts is None else self.counts.add(other.counts, fill_value=0)
-            )
-
-    def ref_column(self, role: str):
-        from mlops_kit.validation.drift.families import Family
-        from mlops_kit.validation.drift.reference import ID_MIN_ROWS, RefColumn
-
-        fam = self.fam or Family("empty", "empty")
-        all_unique = (
-            self.is_int
-            and self.n_rows >= ID_MIN_ROWS
-            and self.count == self.n_rows
-            and int(self.key_counts.sum()) == self.n_rows
-            and self.keys.size == self.n_rows
-        )
-        col = RefColumn(
-            self.name, role, fam, self.np_int, self.present, self.n_rows, bool(all_unique)
-        )
-        if not self.present or fam.name == "empty":
-            return col
-        if fam.name == "numeric":
-            col.values = np.repeat(self.keys.astype(np.float64), self.key_counts)
-        elif fam.name in ("string", "bool"):
-            counts = self.counts.astype(np.int64)
-            col.counts = counts[counts > 0]
-        return col
-
-
-def summary_from_spark(
-    reference,
-    columns=None,
-    column_types=None,
-    target=None,
-    prediction=None,
-    id_columns=None,
-    params=None,
-):
-    """The :class:`~.reference.ReferenceSummary` of a Spark DataFrame, counted in Spark.
-
-    Same arguments and result as :meth:`ReferenceSummary.from_frame`.
-
-    Examples
-    --------
-    >>> summary_from_spark([1, 2])  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    mlops_kit.errors.InputError: Invalid reference: got 'list'; allowed: a Spark DataFrame...
-    """
-    from mlops_kit.validation.drift.columns import check_column_types
-    from mlops_kit.validation.drift.reference import ReferenceSummary, column_roles
-
-    if not is_spark_frame(reference):
-        raise InputError.invalid("reference", type(reference).__name__, "a Spark DataFrame")
-    _check_frame(reference, "reference", [])
-    roles, names = column_roles(list(reference.columns), columns, id_columns, target, prediction)
-    check_column_types(column_types, names)
-    _check_frame(reference, "reference", names)
-
-    def fit_partition(batches):
-        parts = [_RefPartial(n) for n in names]
-        for batch in batches:
-            for part in parts:
-                part.add(batch[part.name])
-        return {"parts": parts}
-
-    merged = [_RefPartial(n) for n in names]
-    for state in _collect_states(reference, names, fit_partition, "reference"):
-        for mine, theirs in zip(merged, state["parts"]):
-            mine.merge(theirs)
-    if merged[0].n_rows == 0:
-        raise InputError.invalid("reference", "a Spark DataFrame with 0 rows", "at least one row")
-    cols = [m.ref_column(roles.get(m.name, "feature")) for m in merged]
-    return ReferenceSummary(cols, params, explicit_columns=columns is not None)
-
-
 # --- run --------------------------------------------------------------------------
 _SKETCH = ("count", "offset", "equal")
 
@@ -397,7 +257,7 @@ def _histograms(df, second) -> None:
     for col, stats in second:
         lo, hi = min(col.ref_min, col.lo), max(col.ref_max, col.hi)
         edges.append(st.sturges_edges(lo, hi, stats.n_ref + stats.n_cur, stats.is_int))
-        stats.ref_hist = np.histogram(col.ref_sorted(), edges[-1])[0]
+        col.ref_hist(stats, edges[-1])  # exact from values, bounded from a sketched reference
         stats.cur_hist = np.zeros(edges[-1].size - 1, dtype=np.int64)
     names = [col.name for col, _ in second]
 
