@@ -256,3 +256,30 @@ def test_spark_window_drift_bad_input(spark, featured, reference):
         wm.run(sdf.withColumn("x", F.array(F.col("x"))))
     for exc in (missing, typed):
         assert "\n" not in str(exc.value)
+
+
+def test_keyed_sturges_pass_equals_pandas_per_window(spark):
+    """Windows above 10,000 values use Sturges bins of their own range: one keyed second job."""
+    from pyspark.sql import functions as F
+
+    from mlops_kit.validation import DriftCheck
+    from mlops_kit.validation.drift.spark_run import Part, run_spark_keyed
+
+    rng = np.random.default_rng(3)
+    ref = pd.DataFrame({"x": rng.normal(0, 1, 2000)})
+    windows = {0: rng.normal(0, 1, 12_000), 1: rng.normal(0.5, 2, 11_000)}
+    frame = pd.concat(
+        [pd.DataFrame({"w": k, "x": v}) for k, v in windows.items()], ignore_index=True
+    )
+    check = DriftCheck(method="psi").fit(ref)
+    found = {}
+    sdf = spark.createDataFrame(frame)
+    parts = [Part(check.reference_, ["x"])]
+    run = lambda: found.update(run_spark_keyed(parts, sdf, F.col("w"), method="psi"))  # noqa: E731
+    assert _jobs(spark, run) == 2  # the states, then every window's Sturges bins
+    for k, values in windows.items():
+        want = check.run(pd.DataFrame({"x": values})).columns[0]
+        got = found[k].columns[0][0]
+        assert (got.test, got.drifted) == (want.test, want.drifted)
+        assert got.statistic == want.statistic  # the same counts on the same bins: exact
+    assert found[1].columns[0][0].drifted and not found[0].columns[0][0].drifted
