@@ -15,7 +15,8 @@ all traffic to the **live** side. Which side is live is the registry's
   still running and warm.
 
 A governance policy stored on the model that requires approvals
-(:mod:`mlops_kit.governance`) is checked before a switch: a version without
+(:mod:`mlops_kit.governance`) is checked before a switch, and before
+``start()`` first puts the blue side live (no ``live`` alias yet): a version without
 them is refused with :class:`~mlops_kit.errors.GateFailedError` naming the
 model, the version and the policy, and traffic and aliases stay as they are.
 A switch back (a rollback) is never blocked.
@@ -145,6 +146,8 @@ class BlueGreen(Params):
                 f"(both point to version {infos['blue'].version})",
                 hint=f"Promote the new version to {self.green_alias!r} first.",
             )
+        if self._live_version(uri) is None:  # start puts blue live: a deployment move
+            self._require_approval(infos["blue"].version, uri, "Blue-green start")
         servers = self._start_servers({s: i.model_uri for s, i in infos.items()}, uri)
         try:
             self.servers = servers
@@ -283,27 +286,32 @@ class BlueGreen(Params):
         >>> bg.switch(reason="v4 passed the gate")["to_side"]  # doctest: +SKIP
         'green'
         """
-        from mlops_kit.errors import GateFailedError
-        from mlops_kit.governance.decisions import approval_needed
-
         self._require_started()
         live = self.live
         other = "green" if live == "blue" else "blue"
-        why = approval_needed(
-            self.model_name,
+        self._require_approval(
             self.versions[other],
-            self.live_alias,
-            deployment=True,
-            tracking_uri=self._uri,
+            self._uri,
+            "Blue-green switch",
+            f"traffic stays on {live} (version {self.versions[live]}) and ",
+        )
+        return self._move_traffic(other, "promote", reason)
+
+    def _require_approval(self, version, uri, action, kept="") -> None:
+        """Raise :class:`GateFailedError` if the stored policy forbids ``version`` going live."""
+        from mlops_kit.errors import GateFailedError
+        from mlops_kit.governance.decisions import approval_needed
+
+        why = approval_needed(
+            self.model_name, version, self.live_alias, deployment=True, tracking_uri=uri
         )
         if why:
+            again = "switch" if action.endswith("switch") else "start"
             raise GateFailedError(
-                f"Blue-green switch refused: {why}. Nothing changed: traffic stays on {live} "
-                f"(version {self.versions[live]}) and alias {self.live_alias!r} is unchanged. "
-                f"Record a decision with mlops_kit.governance.approve({self.model_name!r}, "
-                f"{self.versions[other]}, by=...) and switch again."
+                f"{action} refused: {why}. Nothing changed: {kept}alias {self.live_alias!r} "
+                f"is unchanged. Record a decision with mlops_kit.governance.approve("
+                f"{self.model_name!r}, {version}, by=...) and {again} again."
             )
-        return self._move_traffic(other, "promote", reason)
 
     def switch_back(self, reason: str | None = None) -> dict:
         """Return traffic to the side that was live before; move ``live`` with :func:`rollback`.

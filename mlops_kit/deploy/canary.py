@@ -39,74 +39,20 @@ mlops_kit.errors.InputError: Invalid schedule: got [50, 25]; allowed: a non-empt
 
 from __future__ import annotations
 
-import itertools
-import math
 import numbers
 
 import numpy as np
 
 from mlops_kit._params import InstanceOf, Interval, Params, Predicate
+from mlops_kit.deploy.canary_plan import (
+    DEFAULT_SCHEDULE,
+    SCHEDULE_ALLOWED,
+    check_schedule,
+    min_sample,
+)
 from mlops_kit.errors import ColumnError, DeploymentError, InputError
 
 __all__ = ["DEFAULT_SCHEDULE", "CanaryRollout", "check_schedule", "min_sample"]
-
-DEFAULT_SCHEDULE = (5, 25, 50, 100)
-_SCHEDULE = (
-    "a non-empty, strictly increasing list of percentages in (0, 100], e.g. [5, 25, 50, 100]"
-)
-
-
-def check_schedule(schedule) -> tuple[float, ...]:
-    """Return the schedule as floats, or raise InputError naming ``schedule``.
-
-    Examples
-    --------
-    >>> check_schedule((10, 100))
-    (10.0, 100.0)
-    """
-    ok = isinstance(schedule, list | tuple) and len(schedule) > 0
-    ok = ok and all(
-        isinstance(p, numbers.Real)
-        and not isinstance(p, bool)
-        and math.isfinite(p)
-        and 0 < p <= 100
-        for p in schedule
-    )
-    ok = ok and all(b > a for a, b in itertools.pairwise(schedule))
-    if not ok:
-        raise InputError.invalid(
-            "schedule", list(schedule) if isinstance(schedule, tuple) else schedule, _SCHEDULE
-        )
-    return tuple(float(p) for p in schedule)
-
-
-def min_sample(
-    percent: float,
-    baseline_accuracy: float,
-    min_detectable_difference: float,
-    alpha: float = 0.05,
-    power: float = 0.8,
-) -> dict:
-    """Rows needed on each arm of a stage that sends ``percent`` % to the challenger.
-
-    Step 2's :func:`~mlops_kit.validation.sample_size` for a drop of
-    ``min_detectable_difference`` below ``baseline_accuracy``, with arm A the
-    challenger and ``ratio`` = champion rows per challenger row.
-
-    Examples
-    --------
-    >>> min_sample(50, 0.85, 0.03)
-    {'challenger': 2399, 'champion': 2399, 'total': 4798}
-    """
-    from mlops_kit.validation import sample_size
-
-    ratio = (100.0 - percent) / percent
-    # a drop of mdd from the baseline: the effect between baseline - mdd and baseline
-    mdd = min(min_detectable_difference, baseline_accuracy - 1e-6)
-    low = baseline_accuracy - mdd
-    challenger = sample_size(low, mdd, alpha=alpha, power=power, ratio=ratio)
-    champion = math.ceil(challenger * ratio - 1e-9)
-    return {"challenger": challenger, "champion": champion, "total": challenger + champion}
 
 
 def _version_number(value) -> bool:
@@ -155,7 +101,7 @@ class CanaryRollout(Params):
     _parameter_constraints = {
         "model_name": [Predicate(lambda v: isinstance(v, str) and v.strip(), "a model name")],
         "challenger": [Predicate(_version_number, "a model version number >= 1")],
-        "schedule": [Predicate(lambda v: check_schedule(v) is not None, _SCHEDULE)],
+        "schedule": [Predicate(lambda v: check_schedule(v) is not None, SCHEDULE_ALLOWED)],
         "champion_alias": [InstanceOf(str)],
         "challenger_alias": [InstanceOf(str)],
         "alpha": [Interval(float, 0, 1, closed="neither")],

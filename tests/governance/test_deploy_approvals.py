@@ -45,7 +45,17 @@ def bg_store(tmp_path_factory, _empty_store):
 def test_blue_green_switch_needs_an_approval_by_someone_other_than_the_author(bg_store):
     uri, X = bg_store.uri, bg_store.X
     set_policy(NAME, GovernancePolicy(), tracking_uri=uri)
+    # no 'live' alias yet: start() would put blue live, a deployment move that needs approval
+    with pytest.raises(GateFailedError) as info:
+        BlueGreen(NAME, user="ops", tracking_uri=uri).start()
+    message = str(info.value)
+    assert message.startswith("Blue-green start refused: "), message
+    assert f"model {NAME!r} version 1" in message and "and start again" in message, message
+    assert "live" not in _aliases(uri, NAME)
+    # the first release goes out before the team adopts the policy (v1 stays unapproved)
+    set_policy(NAME, None, tracking_uri=uri)
     with BlueGreen(NAME, user="ops", tracking_uri=uri) as bg:
+        set_policy(NAME, GovernancePolicy(), tracking_uri=uri)
         assert bg.live == "blue"
         events = len(history(NAME, "live", tracking_uri=uri))
         with pytest.raises(GateFailedError) as info:
