@@ -141,9 +141,9 @@ def main() -> int:
             f"{args.rows:,} predictions over {args.days} days written to the log in "
             f"{time.perf_counter() - t0:.1f} s"
         )
-        frame.drop(columns=["id"]).to_parquet(
-            folder / "predictions.parquet", row_group_size=200_000
-        )
+        frame = frame.drop(columns=["id"])
+        frame["time"] = frame["time"].astype("datetime64[us, UTC]")  # Spark reads micros
+        frame.to_parquet(folder / "predictions.parquet", row_group_size=200_000)
         del frame
 
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
