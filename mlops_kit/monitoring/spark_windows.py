@@ -193,6 +193,7 @@ def _window_drift(wm, df, key) -> dict:
     """
     from pyspark.sql import functions as F
 
+    from mlops_kit.validation.drift.spark import spark_type_allowed
     from mlops_kit.validation.drift.spark_run import Part, run_spark_keyed
 
     present = list(df.columns)
@@ -203,6 +204,15 @@ def _window_drift(wm, df, key) -> dict:
             f"{sorted(present)[:20]}); after fit(reference) the reference's features are "
             "columns next to time and prediction."
         )
+    types = {f.name: f.dataType.simpleString() for f in df.schema.fields}
+    for name in wm.features_:
+        if not spark_type_allowed(types[name]):
+            raise InputError.invalid(
+                f"feature column {name!r}",
+                f"Spark type {types[name]}",
+                "numeric, string, boolean, date or timestamp columns",
+                "convert it in Spark first (e.g. F.size, F.col('s.field')) and fit on the same",
+            )
     check = wm.drift_check_
     parts = [
         Part(

@@ -252,7 +252,8 @@ def test_spark_window_drift_bad_input(spark, featured, reference):
     wm = WindowedMetrics(task="classification", metrics=["accuracy"]).fit(ref)
     with pytest.raises(ColumnError, match="Feature column 'c' is missing") as missing:
         wm.run(sdf.drop("c"))
-    with pytest.raises(InputError, match=r"column 'x' in current.*array<double>") as typed:
+    typed_error = r"Invalid feature column 'x': got 'Spark type array<double>'"
+    with pytest.raises(InputError, match=typed_error) as typed:
         wm.run(sdf.withColumn("x", F.array(F.col("x"))))
     for exc in (missing, typed):
         assert "\n" not in str(exc.value)
