@@ -277,7 +277,7 @@ class DriftCheck(Params):
                     "'native' for a Spark DataFrame",
                     "Evidently holds all data in pandas; the native engine runs in Spark.",
                 )
-            from mlops_kit.validation.drift.spark import run_spark
+            from mlops_kit.validation.drift.spark_run import run_spark
 
             result = self._result(run_spark(summary, current, self.column_types, **options), None)
             if html_path is not None:
