@@ -30,6 +30,13 @@ in-memory engine (:func:`.native.evaluate`) runs on it:
   their distinct current values until the column turns out not to be integer,
   to apply the same 95% rule as in memory.
 
+A *sketched* reference column (a Spark fit above ``max_reference_values``,
+:mod:`.ref_sketch`) brings its own grid and the reference's exact counts on it:
+Wasserstein keeps the grid's ``error_bound``; K-S uses the grid (``error_bound``
+is then the p-value's bound); Jensen-Shannon/PSI over Sturges bins take the
+reference histogram from the grid counts, with the bound of the cells the edges
+cut; small current data is not kept whole (no reference values to compare it with).
+
 Column typing follows the in-memory rules on the *whole* current data (an
 integer column is categorical when all of current has at most 10 distinct
 values), so streamed and in-memory runs type columns alike.
