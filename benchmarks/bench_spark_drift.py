@@ -178,19 +178,7 @@ def worker(engine: str, folder: Path, repeats: int, cores: int) -> dict:
     check = DriftCheck().fit(ref)
     times, result, spark = [], None, None
     if engine == "spark":
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        from pyspark.sql import SparkSession
-
-        spark = (
-            SparkSession.builder.master(f"local[{cores}]")
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", str(cores))
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.memory", "2g")
-            .getOrCreate()
-        )
-        spark.sparkContext.setLogLevel("ERROR")
+        spark = spark_session(cores)
     for _ in range(repeats):
         t0 = time.perf_counter()
         if engine == "spark":
@@ -199,19 +187,16 @@ def worker(engine: str, folder: Path, repeats: int, cores: int) -> dict:
             current = pd.read_parquet(folder / "current")
         result = check.run(current)
         times.append(time.perf_counter() - t0)
-    jvm_kb = 0
+    jvm_mb = 0.0
     if spark is not None:
-        pid = spark.sparkContext._gateway.proc.pid  # the JVM that runs Spark, child of this one
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):  # its peak resident set
-                jvm_kb = int(line.split()[1])
+        jvm_mb = jvm_peak_mb(spark)
         spark.stop()
     kb = 1024  # ru_maxrss is in KiB on Linux
     return {
         "median_s": statistics.median(times),
         "times": times,
         "driver_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / kb,
-        "jvm_mb": jvm_kb / kb,
+        "jvm_mb": jvm_mb,
         "columns": [c.to_dict() if hasattr(c, "to_dict") else vars(c) for c in result.columns],
     }
 
