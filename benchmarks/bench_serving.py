@@ -80,8 +80,9 @@ def _load(send, n_threads: int, seconds: float, n_bodies: int):
     return lat, [w for r in results for w in r[1]]
 
 
-def _http_sender(url, bodies, expected):
+def _http_sender(url, bodies, expected, label):
     host, port = url.removeprefix("http://").split(":")
+    url = f"{label} at {url}"
 
     def make():
         conn = http.client.HTTPConnection(host, int(port), timeout=60)
@@ -168,8 +169,8 @@ def main(argv=None) -> int:
         router_url = router_proc.stdout.readline().strip()
         targets = {
             "in-process": _inproc_sender(pyfunc, frames, expected),
-            "server": _http_sender(server.url, bodies, expected),
-            "router": _http_sender(router_url, bodies, expected),
+            "server": _http_sender(server.url, bodies, expected, "server"),
+            "router": _http_sender(router_url, bodies, expected, "router"),
         }
         for make in targets.values():  # warm up connections, caches and the model
             failures.extend(_load(make, 2, 0.3, args.bodies)[1])
@@ -218,9 +219,9 @@ def main(argv=None) -> int:
         f"({added:+.1f}%; target < 10%)"
     )
     if failures:
-        print(
-            f"FAIL: {len(failures)} wrong or failed answers, first: {failures[0]}", file=sys.stderr
-        )
+        print(f"FAIL: {len(failures)} wrong or failed answers:", file=sys.stderr)
+        for problem in failures[:5]:
+            print(f"  {problem}", file=sys.stderr)
         return 1
     print("every answer equal to the in-process prediction")
     return 0

@@ -86,6 +86,13 @@ __all__ = ["FAILOVER_HEADER", "REQUEST_ID_HEADER", "UPSTREAM_HEADER", "Router"]
 _KEEP_LATENCIES = 10_000
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # listen backlog: the stdlib's 5 makes a burst of new connections (16 clients at once)
+    # overflow the accept queue, and each dropped handshake waits ~1 s for a retransmit
+    request_queue_size = 128
+
+
 def _is_upstreams(value) -> bool:
     return (
         isinstance(value, dict)
@@ -487,8 +494,7 @@ class Router(Params):
             raise InputError.invalid(
                 "port", self.port, "a free TCP port", hint=f"Port {self.port} is in use."
             )
-        server = ThreadingHTTPServer((self.host, self.port or 0), _handler(self))
-        server.daemon_threads = True
+        server = _Server((self.host, self.port or 0), _handler(self))
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True
