@@ -146,8 +146,12 @@ def _select(df, names):
     return df.select(*[F.col("`" + n.replace("`", "``") + "`") for n in names])
 
 
-def _collect_states(df, names, fn, side: str) -> list:
-    """Run ``fn`` (batches -> state) on every partition; re-raise the kit's errors on the driver."""
+def _mapped_states(df, names, fn):
+    """A Spark DataFrame of one pickled ``state`` per partition: ``fn`` (batches -> state).
+
+    A kit error raised in an executor is carried back as data (``{"__error__": ...}``)
+    and re-raised on the driver by :func:`_raise_carried`.
+    """
     import pandas as pd
 
     def per_partition(batches):
@@ -157,10 +161,20 @@ def _collect_states(df, names, fn, side: str) -> list:
             state = {"__error__": (type(exc), str(exc))}
         yield pd.DataFrame({"state": [pickle.dumps(state)]})
 
-    rows = _select(df, names).mapInPandas(per_partition, "state binary").collect()
+    return _select(df, names).mapInPandas(per_partition, "state binary")
+
+
+def _raise_carried(state: dict) -> None:
+    """Re-raise, on the driver, a kit error an executor carried back in ``state``."""
+    if "__error__" in state:
+        kind, message = state["__error__"]
+        raise kind(message)
+
+
+def _collect_states(df, names, fn, side: str) -> list:
+    """Run ``fn`` (batches -> state) on every partition; re-raise the kit's errors on the driver."""
+    rows = _mapped_states(df, names, fn).collect()
     states = [pickle.loads(r.state) for r in rows]  # our own executors' output, never a file
     for s in states:
-        if "__error__" in s:
-            kind, message = s["__error__"]
-            raise kind(message)
+        _raise_carried(s)
     return states

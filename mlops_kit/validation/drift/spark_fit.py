@@ -47,7 +47,12 @@ import pickle
 import numpy as np
 
 from mlops_kit.errors import InputError, MlopsKitError
-from mlops_kit.validation.drift.spark import _check_frame, _select, is_spark_frame
+from mlops_kit.validation.drift.spark import (
+    _check_frame,
+    _mapped_states,
+    _raise_carried,
+    is_spark_frame,
+)
 
 __all__ = ["APPROX_RSD", "SKETCH_MARGIN", "summary_from_spark"]
 
@@ -252,14 +257,6 @@ def _fit_states(df, names, fn):
     A tree reduction in the executors: the driver receives the merged state only
     (``collect`` and a local sum where the DataFrame has no RDD, as on Spark Connect).
     """
-    import pandas as pd
-
-    def per_partition(batches):
-        try:
-            state = fn(batches)
-        except MlopsKitError as exc:  # raised in an executor: carried back as data, re-raised
-            state = {"__error__": (type(exc), str(exc))}
-        yield pd.DataFrame({"state": [pickle.dumps(state)]})
 
     def merge(a, b):
         if "__error__" in a or "__error__" in b:
@@ -271,7 +268,7 @@ def _fit_states(df, names, fn):
             return {"__error__": (type(exc), str(exc))}
         return a
 
-    mapped = _select(df, names).mapInPandas(per_partition, "state binary")
+    mapped = _mapped_states(df, names, fn)
     try:
         rdd = mapped.rdd
     except Exception:  # Spark Connect has no RDD API: reduce on the driver
@@ -285,9 +282,7 @@ def _fit_states(df, names, fn):
         if not states:
             return None
         state = functools.reduce(merge, states)
-    if "__error__" in state:
-        kind, message = state["__error__"]
-        raise kind(message)
+    _raise_carried(state)
     return state["parts"]
 
 
