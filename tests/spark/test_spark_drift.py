@@ -159,3 +159,5 @@ def test_missing_column_and_evidently_engine(spark, frames):
         DriftCheck(columns=["w", "ks"]).fit(ref_p).run(cur)
     with pytest.raises(InputError, match="Invalid engine: got 'evidently'"):
         DriftCheck(engine="evidently").run(ref_p, cur)
+    with pytest.raises(InputError, match="Invalid engine: got 'evidently'"):
+        DriftCheck(engine="evidently").fit(cur)  # a Spark reference too

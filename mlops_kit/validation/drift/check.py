@@ -147,6 +147,15 @@ class DriftCheck(Params):
         self.max_reference_values = max_reference_values
 
     # --- fit --------------------------------------------------------------------
+    def _require_native_for_spark(self) -> None:
+        if self.engine == "evidently":
+            raise InputError.invalid(
+                "engine",
+                self.engine,
+                "'native' for a Spark DataFrame",
+                "Evidently holds all data in pandas; the native engine runs in Spark.",
+            )
+
     def fit(self, reference) -> DriftCheck:
         """Summarise ``reference`` (a DataFrame or a Parquet/CSV path) and return ``self``.
 
@@ -174,14 +183,7 @@ class DriftCheck(Params):
             from mlops_kit.validation.drift.spark_fit import summary_from_spark as build
 
             extra = {"max_reference_values": self.max_reference_values}
-
-            if self.engine == "evidently":
-                raise InputError.invalid(
-                    "engine",
-                    self.engine,
-                    "'native' for a Spark DataFrame",
-                    "Evidently holds all data in pandas; the native engine runs in Spark.",
-                )
+            self._require_native_for_spark()
         summary = build(
             reference,
             columns=self.columns,
@@ -270,13 +272,7 @@ class DriftCheck(Params):
         from mlops_kit.validation.drift.spark import is_spark_frame
 
         if is_spark_frame(current):  # statistics computed in Spark (the [spark] extra)
-            if self.engine == "evidently":
-                raise InputError.invalid(
-                    "engine",
-                    self.engine,
-                    "'native' for a Spark DataFrame",
-                    "Evidently holds all data in pandas; the native engine runs in Spark.",
-                )
+            self._require_native_for_spark()
             from mlops_kit.validation.drift.spark_run import run_spark
 
             result = self._result(run_spark(summary, current, self.column_types, **options), None)
