@@ -129,20 +129,28 @@ def fit_worker(mode: str, folder: Path, repeats: int, cores: int, cap: int) -> d
     }
 
 
+def run_worker(flags: list) -> dict | None:
+    """Run this script with ``flags`` in a fresh interpreter; its JSON result (None: failed)."""
+    proc = subprocess.run([sys.executable, __file__, *flags], capture_output=True, text=True)
+    if proc.returncode != 0:
+        print(proc.stderr[-3000:], file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def fit_main(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_data(folder, args.rows, args.reference_rows)
         runs = {}
         for mode in ("exact", "sketch"):
-            cmd = [sys.executable, __file__, "--fit-worker", mode, "--folder", tmp]
-            cmd += ["--repeats", str(args.repeats), "--cores", str(args.cores)]
-            cmd += ["--max-reference-values", str(args.max_reference_values)]
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-            if proc.returncode != 0:
-                print(proc.stderr[-3000:], file=sys.stderr)
+            flags = ["--fit-worker", mode, "--folder", tmp, "--repeats", str(args.repeats)]
+            flags += ["--cores", str(args.cores)]
+            runs[mode] = run_worker(
+                [*flags, "--max-reference-values", str(args.max_reference_values)]
+            )
+            if runs[mode] is None:
                 return 2
-            runs[mode] = json.loads(proc.stdout.strip().splitlines()[-1])
     base = runs["exact"]
     print(f"Spark fit of {args.reference_rows:,} reference rows x 5 columns, local[{args.cores}],")
     print(
@@ -252,13 +260,10 @@ def main() -> int:
         make_data(folder, args.rows, args.ref_rows)
         runs = {}
         for engine in ("pandas", "spark"):
-            cmd = [sys.executable, __file__, "--worker", engine, "--folder", tmp]
-            cmd += ["--repeats", str(args.repeats), "--cores", str(args.cores)]
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-            if proc.returncode != 0:
-                print(proc.stderr[-3000:], file=sys.stderr)
+            flags = ["--worker", engine, "--folder", tmp, "--repeats", str(args.repeats)]
+            runs[engine] = run_worker([*flags, "--cores", str(args.cores)])
+            if runs[engine] is None:
                 return 2
-            runs[engine] = json.loads(proc.stdout.strip().splitlines()[-1])
     base = runs["pandas"]
     print(f"drift on {args.rows:,} current rows x 5 columns (reference {args.ref_rows:,} rows),")
     print(f"median of {args.repeats} runs each, read from Parquet + run; Spark local[{args.cores}]")

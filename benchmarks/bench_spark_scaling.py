@@ -23,27 +23,22 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_spark_drift import compare, make_data
+from bench_spark_drift import compare, make_data, run_worker
 
 
-def run_worker(engine: str, folder: str, repeats: int, cores: int) -> dict:
-    script = str(Path(__file__).with_name("bench_spark_drift.py"))
-    cmd = [sys.executable, script, "--worker", engine, "--folder", folder]
-    cmd += ["--repeats", str(repeats + 1), "--cores", str(cores)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(proc.stderr[-3000:])
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+def measure(engine: str, folder: str, repeats: int, cores: int) -> dict:
+    flags = ["--worker", engine, "--folder", folder, "--repeats", str(repeats + 1)]
+    out = run_worker([*flags, "--cores", str(cores)])
+    if out is None:
+        raise SystemExit(2)
     out["median_s"] = statistics.median(out["times"][1:])  # the first run warms up
     return out
 
@@ -58,9 +53,9 @@ def main() -> int:
     cores = [int(c) for c in args.cores.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         make_data(Path(tmp), args.rows, args.ref_rows)
-        runs = {"pandas": run_worker("pandas", tmp, args.repeats, 1)}
+        runs = {"pandas": measure("pandas", tmp, args.repeats, 1)}
         for n in cores:
-            runs[f"spark local[{n}]"] = run_worker("spark", tmp, args.repeats, n)
+            runs[f"spark local[{n}]"] = measure("spark", tmp, args.repeats, n)
     base = runs["pandas"]
     first = runs[f"spark local[{cores[0]}]"]
     print(f"drift on {args.rows:,} current rows x 5 columns (reference {args.ref_rows:,} rows),")
